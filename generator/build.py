@@ -1,0 +1,162 @@
+"""The pipeline: one function a reader can follow top to bottom.
+
+config → load → site model → image plan → GATE (nothing is written if any
+error was found) → render → assets → extras → publish (swap). First every
+file is read and checked, then everything is written; the order matters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import __version__
+from .config import Config, builtin_theme_dir
+from .images import plan_images, publish_images
+from .load import Content, is_ignored, load_content
+from .problems import BuildFailed, Problem, Problems
+from .publish import Release
+from .render import render_site
+from .site import SiteModel, build_site_model
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    pages: int
+    images_made: int
+    images_cached: int
+    files: int
+    seconds: float
+    build_id: str
+    warnings: tuple[Problem, ...]
+
+
+def build_time() -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+def check_site(config: Config, problems: Problems) -> tuple[SiteModel | None, Content | None]:
+    """Everything before the gate: read, validate, relate. Writes nothing."""
+    now = build_time().astimezone(config.tz)
+    content = load_content(config, now, problems)
+    site = build_site_model(config, content, now, problems)
+    _check_output_location(config, problems)
+    return site, content
+
+
+def build(config: Config, problems: Problems) -> BuildResult:
+    started = time.perf_counter()
+    site, _ = check_site(config, problems)
+    assert site is not None
+    image_refs = [ref for doc in (*site.profiles, *site.activities, *site.slogans, *site.pages) for ref in doc.images]
+    image_plan = plan_images(image_refs, problems, config.site_dir)
+
+    # --- gate: nothing is written while any problem stands -------------------
+    if problems:
+        raise BuildFailed(problems.errors)
+
+    release = Release(config.output_dir, problems)
+    try:
+        asset_hashes = _copy_theme_assets(config, release)
+        pages = render_site(site, image_plan, asset_hashes, problems)
+        for page in pages:
+            release.write(page.path, page.data, "templates")
+        images_made, images_cached = publish_images(image_plan, release.dir, config.cache_dir, problems)
+        for rel in (i.url for i in image_plan.values()):
+            release.owners[rel.lower()] = "images"
+        _copy_static(config, release)
+        # extras (search index, feeds, sitemap, JSON, iCalendar, kiosk) go here.
+        if problems:
+            raise BuildFailed(problems.errors)
+        build_id = _release_id(release.dir)
+        info = {
+            "build_id": build_id,
+            "time": site.now.isoformat(),
+            "generator": f"bangyang {__version__}",
+            "counts": {
+                "profiles": len(site.profiles),
+                "activities": len(site.activities),
+                "slogans": len(site.slogans),
+                "pages": len(site.pages),
+                "html": len(pages),
+                "images": len(image_plan),
+            },
+        }
+        # build.json last: a kiosk that sees a new id knows the release is whole.
+        release.write("build.json", json.dumps(info, ensure_ascii=False, indent=2).encode() + b"\n", "build")
+        release.commit()
+    except BaseException:
+        release.discard()
+        raise
+    return BuildResult(
+        pages=len(pages),
+        images_made=images_made,
+        images_cached=images_cached,
+        files=len(release.owners),
+        seconds=time.perf_counter() - started,
+        build_id=build_id,
+        warnings=tuple(problems.warnings),
+    )
+
+
+def _copy_theme_assets(config: Config, release: Release) -> dict[str, str]:
+    """Theme assets (CSS, JS, icons) → assets/; a site's own file wins. Returns
+    a short content hash per file for cache-busting URLs."""
+    hashes: dict[str, str] = {}
+    for root in (config.templates_dir / "assets", builtin_theme_dir() / "assets"):
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root).as_posix()
+            if not path.is_file() or rel in hashes or is_ignored(path.name):
+                continue
+            data = path.read_bytes()
+            hashes[rel] = hashlib.sha256(data).hexdigest()[:10]
+            release.write(f"assets/{rel}", data, f"templates/assets/{rel}")
+    return hashes
+
+
+def _copy_static(config: Config, release: Release) -> None:
+    static = config.content_dir / "static"
+    if not static.is_dir():
+        return
+    for path in sorted(static.rglob("*")):
+        rel = path.relative_to(static).as_posix()
+        if path.is_file() and not any(is_ignored(p) for p in Path(rel).parts):
+            if not path.resolve().is_relative_to(config.content_dir.resolve()):
+                release.problems.error(path, 0, "", "静态文件是指向 content 之外的链接 (symlink outside content/)", "请复制文件本身")
+                continue
+            release.copy(rel, path, f"content/static/{rel}")
+
+
+def _release_id(folder: Path) -> str:
+    """A hash of every file's path and bytes: the same content gives the same id."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def _check_output_location(config: Config, problems: Problems) -> None:
+    out, site, content = config.output_dir, config.site_dir, config.content_dir
+    if out == site or out in site.parents or out.is_relative_to(content):
+        problems.error(
+            "site.toml",
+            0,
+            "--out",
+            f"输出文件夹 {out} 不能是网站文件夹、content 或它们的上级 (unsafe output folder)",
+            "用默认的 output/，或另选一个空文件夹",
+        )
+    elif out.exists() and (out.is_symlink() or not out.is_dir()):
+        problems.error("site.toml", 0, "--out", f"输出位置 {out} 不是文件夹", "删除或改名这个文件，或另选输出文件夹")

@@ -1,0 +1,296 @@
+"""Stage 1 — settings: `site.toml` (all optional) → `Config`.
+
+Input: the site folder and command-line overrides. Output: a frozen `Config`
+and problems for unknown keys or wrong types. Also says where the built-in
+theme and example site live, in a checkout and in an installed wheel.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .problems import Problems
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+DEFAULT_CATEGORIES = ("道德模范", "身边好人", "最美公路人", "劳动模范", "优秀志愿者", "最美家庭")
+DEFAULT_THEMES = ("志愿服务", "主题教育", "全民阅读", "文明创建", "岗位建功", "文体活动")
+HONOR_LEVELS = ("国家级", "省级", "市级", "县级", "单位级")
+
+
+def builtin_theme_dir() -> Path:
+    """The theme: packaged as generator/_theme in a wheel, templates/ in a checkout."""
+    packaged = PACKAGE_DIR / "_theme"
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+def example_site_dir() -> Path:
+    """The example site used by `init`: packaged copy, or the checkout itself."""
+    packaged = PACKAGE_DIR / "_example"
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent
+
+
+@dataclass(frozen=True)
+class Footer:
+    organizer: str = ""  # 主办单位
+    contact: str = ""  # 联系方式
+    icp: str = ""  # ICP备案号, linked to the MIIT filing site
+    police: str = ""  # 公安备案号
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    url: str  # site-relative ("profiles/") or absolute ("https://…")
+
+
+@dataclass(frozen=True)
+class KioskScreen:
+    name: str
+    title: str
+    orientation: str = "landscape"
+    seconds: int = 12
+    show: tuple[str, ...] = ("slogans", "profiles:featured", "activities:upcoming")
+
+
+@dataclass(frozen=True)
+class Config:
+    site_dir: Path
+    output_dir: Path
+    title: str = "榜样"
+    description: str = "先进典型、主题活动与宣传标语"
+    base_url: str = "/"
+    language: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    themes: tuple[str, ...] = DEFAULT_THEMES
+    footer: Footer = field(default_factory=Footer)
+    menu: tuple[MenuItem, ...] = ()
+    kiosks: tuple[KioskScreen, ...] = ()
+    drafts: bool = False
+    future: bool = False
+    jobs: int = 0
+
+    @property
+    def content_dir(self) -> Path:
+        return self.site_dir / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.site_dir / "templates"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.site_dir / ".bangyang-cache"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always with leading and trailing slash."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+# key → (type, description for messages)
+_TOP_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "title": (str, "文字"),
+    "description": (str, "文字"),
+    "base_url": (str, "网址，例如 https://example.gov.cn/wenming/"),
+    "language": (str, "语言代码，例如 zh-CN"),
+    "timezone": (str, "时区，例如 Asia/Shanghai"),
+    "profiles": (dict, "表 [profiles]"),
+    "activities": (dict, "表 [activities]"),
+    "footer": (dict, "表 [footer]"),
+    "menu": (list, "[[menu]] 列表"),
+    "kiosk": (list, "[[kiosk]] 列表"),
+}
+_SECTION_KEYS = {
+    "profiles": {"categories": (list, "类别列表")},
+    "activities": {"themes": (list, "主题列表")},
+    "footer": {k: (str, "文字") for k in ("organizer", "contact", "icp", "police")},
+    "menu": {"title": (str, "文字"), "url": (str, "网址或站内路径")},
+    "kiosk": {
+        "name": (str, "英文名称（用于网址）"),
+        "title": (str, "文字"),
+        "orientation": (str, "landscape 或 portrait"),
+        "seconds": (int, "整数秒"),
+        "show": (list, "列表"),
+    },
+}
+_TYPE_NAMES = {str: "文字 text", int: "整数 integer", list: "列表 list", dict: "表 table"}
+
+
+def _did_you_mean(key: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(key, choices, n=1, cutoff=0.5)
+    allowed = "、".join(choices)
+    if close:
+        return f"是不是想写 {close[0]}？did you mean {close[0]}? 可用的键：{allowed}"
+    return f"可用的键 allowed keys：{allowed}"
+
+
+def _check_keys(
+    table: dict[str, Any],
+    spec: dict[str, tuple[Any, str]],
+    where: str,
+    path: Path,
+    problems: Problems,
+) -> dict[str, Any]:
+    good: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in spec:
+            problems.error(
+                path,
+                0,
+                f"{where}{key}",
+                f"未知的设置项 unknown setting “{key}”",
+                _did_you_mean(key, list(spec)),
+            )
+            continue
+        expected, desc = spec[key]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            problems.error(
+                path,
+                0,
+                f"{where}{key}",
+                f"类型不对：应为{_TYPE_NAMES.get(expected, desc)}，实际是 {type(value).__name__}",
+                f"应填写{desc}",
+            )
+            continue
+        good[key] = value
+    return good
+
+
+def _str_list(value: list[Any], path: Path, name: str, problems: Problems) -> tuple[str, ...]:
+    if not value or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.error(path, 0, name, "应为非空的文字列表 a non-empty list of text", '例如 ["道德模范", "身边好人"]')
+        return ()
+    return tuple(v.strip() for v in value)
+
+
+def load_config(
+    site_dir: Path,
+    problems: Problems,
+    *,
+    output_dir: Path | None = None,
+    base_url: str | None = None,
+    drafts: bool = False,
+    future: bool = False,
+    jobs: int = 0,
+) -> Config:
+    """Read site.toml; every mistake becomes a problem and the default is kept."""
+    site_dir = site_dir.resolve()
+    path = site_dir / "site.toml"
+    raw: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            problems.error(path, 0, "", "site.toml 不是 UTF-8 编码", "请用记事本“另存为”，编码选 UTF-8")
+        except tomllib.TOMLDecodeError as exc:
+            line = _toml_error_line(str(exc))
+            problems.error(
+                path,
+                line,
+                "",
+                f"site.toml 格式错误 invalid TOML: {exc}",
+                '文字要加英文双引号，例如 title = "十堰公路文明网"；每项一行',
+            )
+    top = _check_keys(raw, _TOP_KEYS, "", path, problems)
+    kwargs: dict[str, Any] = {}
+    for key in ("title", "description", "base_url", "language", "timezone"):
+        if key in top:
+            kwargs[key] = top[key].strip()
+    if base_url is not None:
+        kwargs["base_url"] = base_url
+    if "base_url" in kwargs:
+        kwargs["base_url"] = _normalise_base_url(kwargs["base_url"], path, problems)
+    if "timezone" in kwargs:
+        try:
+            ZoneInfo(kwargs["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.error(path, 0, "timezone", f"未知的时区 unknown time zone “{kwargs['timezone']}”", "中国大陆请用 Asia/Shanghai")
+            del kwargs["timezone"]
+    if "profiles" in top:
+        sect = _check_keys(top["profiles"], _SECTION_KEYS["profiles"], "profiles.", path, problems)
+        if "categories" in sect:
+            kwargs["categories"] = _str_list(sect["categories"], path, "profiles.categories", problems) or DEFAULT_CATEGORIES
+    if "activities" in top:
+        sect = _check_keys(top["activities"], _SECTION_KEYS["activities"], "activities.", path, problems)
+        if "themes" in sect:
+            kwargs["themes"] = _str_list(sect["themes"], path, "activities.themes", problems) or DEFAULT_THEMES
+    if "footer" in top:
+        sect = _check_keys(top["footer"], _SECTION_KEYS["footer"], "footer.", path, problems)
+        kwargs["footer"] = Footer(**{k: v.strip() for k, v in sect.items()})
+    if "menu" in top:
+        items = []
+        for i, entry in enumerate(top["menu"]):
+            if not isinstance(entry, dict):
+                problems.error(path, 0, f"menu[{i}]", "每个菜单项应是 [[menu]] 表", '[[menu]]\ntitle = "关于我们"\nurl = "about/"')
+                continue
+            sect = _check_keys(entry, _SECTION_KEYS["menu"], f"menu[{i}].", path, problems)
+            if "title" in sect and "url" in sect:
+                items.append(MenuItem(sect["title"], sect["url"].lstrip("/")))
+            else:
+                problems.error(path, 0, f"menu[{i}]", "菜单项需要 title 和 url", '例如 title = "关于我们"，url = "about/"')
+        kwargs["menu"] = tuple(items)
+    if "kiosk" in top:
+        kwargs["kiosks"] = _load_kiosks(top["kiosk"], path, problems)
+    out = output_dir if output_dir is not None else site_dir / "output"
+    return Config(site_dir=site_dir, output_dir=out.resolve(), drafts=drafts, future=future, jobs=jobs, **kwargs)
+
+
+def _load_kiosks(entries: list[Any], path: Path, problems: Problems) -> tuple[KioskScreen, ...]:
+    screens = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            problems.error(path, 0, f"kiosk[{i}]", "每块屏幕应是 [[kiosk]] 表", '[[kiosk]]\nname = "lobby"')
+            continue
+        sect = _check_keys(entry, _SECTION_KEYS["kiosk"], f"kiosk[{i}].", path, problems)
+        name = sect.get("name", "")
+        if not name or not name.replace("-", "").isalnum() or not name.isascii():
+            problems.error(path, 0, f"kiosk[{i}].name", "屏幕名称应为英文字母、数字或连字符", '例如 name = "lobby"')
+            continue
+        orientation = sect.get("orientation", "landscape")
+        if orientation not in ("landscape", "portrait"):
+            problems.error(
+                path, 0, f"kiosk[{i}].orientation", f"不认识的方向 “{orientation}”", "只能是 landscape（横屏）或 portrait（竖屏）"
+            )
+        screens.append(
+            KioskScreen(
+                name=name,
+                title=sect.get("title", name),
+                orientation=orientation,
+                seconds=max(3, sect.get("seconds", 12)),
+                show=tuple(str(s) for s in sect.get("show", KioskScreen.show)),
+            )
+        )
+    return tuple(screens)
+
+
+def _normalise_base_url(value: str, path: Path, problems: Problems) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+        problems.error(path, 0, "base_url", f"网址不对 invalid base_url “{value}”", "例如 https://example.gov.cn/wenming/ 或 /wenming/")
+        return "/"
+    if not parts.scheme and not value.startswith("/"):
+        value = "/" + value
+    return value if value.endswith("/") else value + "/"
+
+
+def _toml_error_line(message: str) -> int:
+    marker = "(at line "
+    if marker in message:
+        try:
+            return int(message.split(marker, 1)[1].split(",", 1)[0])
+        except ValueError:
+            return 0
+    return 0

@@ -1,0 +1,76 @@
+"""Problems: what a stage found wrong with the user's input.
+
+Stages never raise for a user's mistake; they append a `Problem` and carry on,
+so one build reports everything at once. The CLI prints them sorted by file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str  # shown to the user: relative to the site folder when possible
+    line: int  # 1-based; 0 when the whole file (or no file) is meant
+    field: str
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def format(self) -> str:
+        where = self.path or "site"
+        if self.line:
+            where += f":{self.line}"
+        label = "警告 warning" if self.warning else "错误 error"
+        text = f"{where}: {label}"
+        if self.field:
+            text += f" [{self.field}]"
+        text += f": {self.message}"
+        if self.hint:
+            text += f"\n    提示 hint: {self.hint}"
+        return text
+
+
+@dataclass
+class Problems:
+    """Collects problems; `rel_to` makes paths short and readable."""
+
+    rel_to: Path | None = None
+    items: list[Problem] = field(default_factory=list)
+
+    def _name(self, path: Path | str | None) -> str:
+        if path is None:
+            return ""
+        if isinstance(path, Path) and self.rel_to is not None:
+            try:
+                return path.resolve().relative_to(self.rel_to.resolve()).as_posix()
+            except ValueError:
+                return str(path)
+        return str(path)
+
+    def error(self, path: Path | str | None, line: int, field: str, message: str, hint: str = "") -> None:
+        self.items.append(Problem(self._name(path), line, field, message, hint))
+
+    def warn(self, path: Path | str | None, line: int, field: str, message: str, hint: str = "") -> None:
+        self.items.append(Problem(self._name(path), line, field, message, hint, warning=True))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted(p for p in self.items if not p.warning)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return sorted(p for p in self.items if p.warning)
+
+    def __bool__(self) -> bool:
+        return any(not p.warning for p in self.items)
+
+
+class BuildFailed(Exception):
+    """Raised at the gate when problems were collected; carries them to the CLI."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems

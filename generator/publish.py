@@ -1,0 +1,113 @@
+"""Stage 7 — publish: a fresh release folder swapped in for output/.
+
+Every build writes into a new sibling folder of output/ that no reader sees;
+only when everything is written (build.json last) is it swapped in, in one
+rename where the system allows it. A failed build discards its folder and
+leaves output/ exactly as it was; removed content disappears with the old
+release. Leftovers of a killed build are cleaned up by the next one.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import sys
+import uuid
+from pathlib import Path
+
+from .problems import Problems
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class Release:
+    """A release folder being written; refuses a second write to one path."""
+
+    def __init__(self, output_dir: Path, problems: Problems):
+        self.output_dir = output_dir
+        self.problems = problems
+        output_dir.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(output_dir)
+        self.dir = output_dir.parent / f".{output_dir.name}.new-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.dir.mkdir()
+        self.owners: dict[str, str] = {}
+
+    def claim(self, rel: str, owner: str) -> Path | None:
+        """The path to write `rel` to, or None (and a problem) when taken."""
+        key = rel.lower()  # Windows and macOS readers: a.html and A.html are one file
+        if key in self.owners:
+            self.problems.error(
+                owner, 0, "", f"输出文件 {rel} 已由 {self.owners[key]} 生成 (two sources write one file)", "改名或删除其中一个"
+            )
+            return None
+        self.owners[key] = owner
+        path = self.dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def write(self, rel: str, data: bytes, owner: str) -> None:
+        path = self.claim(rel, owner)
+        if path is not None:
+            path.write_bytes(data)
+
+    def copy(self, rel: str, source: Path, owner: str) -> None:
+        path = self.claim(rel, owner)
+        if path is not None:
+            shutil.copyfile(source, path)
+
+    def commit(self) -> None:
+        """Swap the finished release in; the old one is removed afterwards."""
+        out = self.output_dir
+        if out.is_symlink() or (out.exists() and not out.is_dir()):
+            raise OSError(f"{out} is not a folder")
+        if out.exists():
+            if not _exchange(self.dir, out):
+                old = out.parent / f".{out.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+                os.replace(out, old)
+                os.replace(self.dir, out)
+                self.dir = old
+            shutil.rmtree(self.dir, ignore_errors=True)
+        else:
+            os.replace(self.dir, out)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _remove_leftovers(output_dir: Path) -> None:
+    """Folders of builds that died (their process is gone) are removed."""
+    for path in output_dir.parent.glob(f".{output_dir.name}.*-*"):
+        parts = path.name.rsplit("-", 2)
+        if len(parts) == 3 and parts[1].isdigit() and not _alive(int(parts[1])):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    if os.name == "nt":
+        return True  # signal 0 means Ctrl-C on Windows: never probe there
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True

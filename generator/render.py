@@ -1,0 +1,331 @@
+"""Stage 5 — render: the site model → HTML pages (Jinja).
+
+Input: `SiteModel` and the image plan. Output: a list of `OutputFile`
+(site-relative path, bytes). Nothing here touches the disk except reading
+templates; the publish stage writes. A site's own templates/ overrides the
+built-in theme file by file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .config import MenuItem, builtin_theme_dir
+from .images import PublishedImage
+from .markup import IMAGE_SCHEME, cut_summary
+from .models import Activity, ImageRef, Profile, Slogan
+from .problems import Problems
+from .site import SiteModel
+
+STATUS_NAMES = {"upcoming": "即将开始", "ongoing": "进行中", "ended": "已结束"}
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str  # site-relative, e.g. "profiles/zhang-san/index.html"
+    data: bytes
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What every page's <head> needs."""
+
+    title: str
+    path: str  # site-relative URL ("" for home)
+    description: str = ""
+    section: str = ""  # for the current menu item
+    image: PublishedImage | None = None
+    og_type: str = "website"
+
+
+def theme_dirs(site_templates: Path) -> list[Path]:
+    return [d for d in (site_templates, builtin_theme_dir()) if d.is_dir()]
+
+
+def make_environment(site: SiteModel, images: dict[Path, PublishedImage], asset_hashes: dict[str, str]) -> jinja2.Environment:
+    config = site.config
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(config.templates_dir)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    base_path = config.base_path
+    absolute_base = config.base_url if "://" in config.base_url else ""
+
+    def url(path: str = "") -> str:
+        if "://" in path or path.startswith(("mailto:", "tel:", "#")):
+            return path
+        return base_path + path.lstrip("/")
+
+    def abs_url(path: str = "") -> str:
+        return (absolute_base.rstrip("/") + url(path)) if absolute_base else url(path)
+
+    def asset(name: str) -> str:
+        version = asset_hashes.get(name)
+        return url(f"assets/{name}") + (f"?v={version}" if version else "")
+
+    def picture(
+        ref: ImageRef | PublishedImage | None, sizes: str = "100vw", alt: str | None = None, eager: bool = False, class_: str = ""
+    ) -> Markup:
+        if ref is None:
+            return Markup("")
+        image = ref if isinstance(ref, PublishedImage) else images.get(ref.source)
+        if image is None:
+            return Markup("")
+        text = alt if alt is not None else (ref.alt if isinstance(ref, ImageRef) else "")
+        attrs = [
+            f'src="{escape(url(image.url))}"',
+            f'alt="{escape(text)}"',
+            f'width="{image.width}"',
+            f'height="{image.height}"',
+            'decoding="async"',
+            'loading="eager"' if eager else 'loading="lazy"',
+        ]
+        if class_:
+            attrs.append(f'class="{escape(class_)}"')
+        return Markup(f"<img {' '.join(attrs)}>")
+
+    def image_of(ref: ImageRef | None) -> PublishedImage | None:
+        return images.get(ref.source) if ref else None
+
+    body_image = re.compile(r'<img\b[^>]*\bsrc="' + re.escape(IMAGE_SCHEME) + r'([^"]+)"[^>]*>')
+    alt_attr = re.compile(r'\balt="([^"]*)"')
+
+    def body(html_text: str) -> Markup:
+        # The placeholders come from markup.py, once per local image in a body.
+        def swap(m: re.Match[str]) -> str:
+            image = images.get(Path(m.group(1)))
+            alt = alt_attr.search(m.group(0))
+            text = Markup(alt.group(1)).unescape() if alt else ""
+            return str(picture(image, sizes="(min-width: 760px) 720px, 100vw", alt=text)) if image else ""
+
+        return Markup(body_image.sub(swap, html_text))
+
+    env.globals.update(
+        site=site,
+        config=config,
+        url=url,
+        abs_url=abs_url,
+        asset=asset,
+        picture=picture,
+        image_of=image_of,
+        menu=_menu(site),
+        now=site.now,
+        status_names=STATUS_NAMES,
+    )
+    env.filters.update(
+        body=body,
+        date_cn=date_cn,
+        datetime_cn=datetime_cn,
+        iso=lambda d: d.isoformat(),
+        status=lambda a: a.status(site.now),
+        initial=lambda name: (name or "?")[:1],
+        time_range=time_range,
+    )
+    return env
+
+
+def date_cn(value: datetime) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def datetime_cn(value: datetime) -> str:
+    return f"{date_cn(value)} {value.hour:02d}:{value.minute:02d}"
+
+
+def time_range(activity: Activity) -> str:
+    """Human text for an activity's dates, e.g. 2024年3月5日（周二）09:00."""
+    start, end = activity.start, activity.end
+    text = f"{date_cn(start)}（周{WEEKDAYS[start.weekday()]}）"
+    if not activity.all_day:
+        text += f" {start:%H:%M}"
+    last_day = end if not activity.all_day else end.fromtimestamp(end.timestamp() - 1, end.tzinfo)
+    if last_day.date() != start.date():
+        text += f" 至 {date_cn(last_day)}"
+        if not activity.all_day:
+            text += f" {last_day:%H:%M}"
+    elif not activity.all_day and end.time() != start.time() and end.hour + end.minute:
+        text += f"–{end:%H:%M}"
+    return text
+
+
+def _menu(site: SiteModel) -> tuple[MenuItem, ...]:
+    items = [
+        MenuItem("首页", ""),
+        MenuItem("先进典型", "profiles/"),
+        MenuItem("荣誉榜", "honors/"),
+        MenuItem("主题活动", "activities/"),
+        MenuItem("宣传标语", "slogans/"),
+    ]
+    items += [MenuItem(p.title, p.url) for p in site.pages if p.menu]
+    return tuple(items) + site.config.menu
+
+
+def render_site(site: SiteModel, images: dict[Path, PublishedImage], asset_hashes: dict[str, str], problems: Problems) -> list[OutputFile]:
+    env = make_environment(site, images, asset_hashes)
+    files: list[OutputFile] = []
+    for template, path, context in _pages(site, images):
+        try:
+            html_text = env.get_template(template).render(**context)
+        except jinja2.TemplateError as exc:
+            problems.error(
+                f"templates/{getattr(exc, 'name', None) or template}",
+                getattr(exc, "lineno", 0) or 0,
+                "",
+                f"模板错误 template error: {exc}",
+                "检查自定义模板 templates/ 中的这个文件",
+            )
+            continue
+        files.append(OutputFile(path, html_text.encode("utf-8")))
+    return files
+
+
+def _index(url: str) -> str:
+    return url + "index.html"
+
+
+def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(template, output path, context) for every HTML page of the site."""
+    cfg = site.config
+
+    def meta(title: str, path: str, **kw: Any) -> PageMeta:
+        return PageMeta(title=title, path=path, **kw)
+
+    yield "index.html", "index.html", {"meta": meta(cfg.title, "", description=cfg.description, section="")}
+    yield (
+        "profiles/list.html",
+        "profiles/index.html",
+        {
+            "meta": meta(
+                "先进典型",
+                "profiles/",
+                description=f"{cfg.title}先进典型：" + "、".join(c.name for c in site.categories),
+                section="profiles/",
+            )
+        },
+    )
+    for term in site.categories:
+        yield (
+            "profiles/category.html",
+            _index(term.url),
+            {
+                "term": term,
+                "meta": meta(
+                    f"{term.name} · 先进典型", term.url, description=f"{term.name}（{len(term.profiles)}人）", section="profiles/"
+                ),
+            },
+        )
+    for profile in site.profiles:
+        yield "profiles/single.html", _index(profile.url), _profile_context(site, profile, images)
+    yield (
+        "honors.html",
+        "honors/index.html",
+        {"meta": meta("荣誉榜", "honors/", description=f"{cfg.title}先进典型荣誉榜：按年份和级别列出每一项荣誉", section="honors/")},
+    )
+    yield (
+        "activities/list.html",
+        "activities/index.html",
+        {"meta": meta("主题活动", "activities/", description=f"{cfg.title}主题活动：即将开始、进行中与往期活动", section="activities/")},
+    )
+    for term in site.themes:
+        yield (
+            "activities/theme.html",
+            _index(term.url),
+            {
+                "term": term,
+                "meta": meta(
+                    f"{term.name} · 主题活动",
+                    term.url,
+                    description=f"{term.name}主题活动（{len(term.activities)}项）",
+                    section="activities/",
+                ),
+            },
+        )
+    for activity in site.activities:
+        yield (
+            "activities/single.html",
+            _index(activity.url),
+            {
+                "activity": activity,
+                "term": site.theme_of(activity),
+                "tags": site.tag_terms(activity.tags),
+                "meta": meta(
+                    activity.title,
+                    activity.url,
+                    description=activity.summary,
+                    section="activities/",
+                    image=images.get(activity.cover.source) if activity.cover else None,
+                    og_type="article",
+                ),
+            },
+        )
+    yield (
+        "slogans.html",
+        "slogans/index.html",
+        {
+            "groups": _slogan_groups(site.slogans),
+            "meta": meta("宣传标语", "slogans/", description=f"{cfg.title}宣传标语与公益广告", section="slogans/"),
+        },
+    )
+    yield "tags/list.html", "tags/index.html", {"meta": meta("标签", "tags/", description="按标签浏览先进典型和主题活动", section="tags/")}
+    for term in site.tags:
+        yield (
+            "tags/single.html",
+            _index(term.url),
+            {
+                "term": term,
+                "meta": meta(f"标签：{term.name}", term.url, description=f"标签“{term.name}”下的先进典型和主题活动", section="tags/"),
+            },
+        )
+    for page in site.pages:
+        yield (
+            "page.html",
+            _index(page.url),
+            {
+                "doc": page,
+                "meta": meta(page.title, page.url, description=_first_words(page.body_html), section=page.url),
+            },
+        )
+    yield "404.html", "404.html", {"meta": meta("页面未找到", "404.html", description="页面未找到")}
+
+
+def _profile_context(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> dict[str, Any]:
+    term = site.category_of(profile)
+    related = tuple(p for p in term.profiles if p is not profile)[:4]
+    return {
+        "profile": profile,
+        "term": term,
+        "tags": site.tag_terms(profile.tags),
+        "related": related,
+        "meta": PageMeta(
+            title=f"{profile.name} · {profile.category}",
+            path=profile.url,
+            description=profile.summary,
+            section="profiles/",
+            image=images.get(profile.photo.source) if profile.photo else None,
+            og_type="profile",
+        ),
+    }
+
+
+def _slogan_groups(slogans: tuple[Slogan, ...]) -> list[tuple[str, list[Slogan]]]:
+    groups: dict[str, list[Slogan]] = {}
+    for slogan in slogans:
+        groups.setdefault(slogan.theme or "其他", []).append(slogan)
+    return list(groups.items())
+
+
+def _first_words(html_text: str) -> str:
+    return cut_summary(html_text, 80)

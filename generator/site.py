@@ -1,0 +1,209 @@
+"""Stage 3 — site model: documents → URLs, taxonomies and relations.
+
+Input: `Config`, `Content`, the build time. Output: a frozen `SiteModel` the
+templates read (categories, themes, tags, the 荣誉榜, activity groups,
+current slogans), plus problems for two sources that want one URL.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+from .config import HONOR_LEVELS, Config
+from .load import Content
+from .models import Activity, Doc, Honor, Page, Profile, Slogan
+from .problems import Problems
+from .slugs import slugify
+
+# First path segments the generator itself uses; a free page may not take them.
+RESERVED = frozenset(
+    {
+        "profiles",
+        "activities",
+        "slogans",
+        "honors",
+        "tags",
+        "search",
+        "kiosk",
+        "api",
+        "assets",
+        "media",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "build.json",
+        "index.html",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A category, theme or tag with its members."""
+
+    name: str
+    slug: str
+    url: str
+    profiles: tuple[Profile, ...] = ()
+    activities: tuple[Activity, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.profiles) + len(self.activities)
+
+
+@dataclass(frozen=True)
+class HonorEntry:
+    honor: Honor
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class HonorYear:
+    year: int
+    levels: tuple[tuple[str, tuple[HonorEntry, ...]], ...]  # (level, entries) in level order
+
+    @property
+    def count(self) -> int:
+        return sum(len(entries) for _, entries in self.levels)
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    year: int
+    activities: tuple[Activity, ...]
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    config: Config
+    now: datetime
+    profiles: tuple[Profile, ...]
+    activities: tuple[Activity, ...]
+    slogans: tuple[Slogan, ...]
+    pages: tuple[Page, ...]
+    categories: tuple[Term, ...]
+    themes: tuple[Term, ...]
+    tags: tuple[Term, ...]
+    honors: tuple[HonorYear, ...]
+    upcoming: tuple[Activity, ...]  # soonest first
+    ongoing: tuple[Activity, ...]
+    past_by_year: tuple[YearGroup, ...]  # newest year first
+    current_slogans: tuple[Slogan, ...]
+
+    @property
+    def featured(self) -> tuple[Profile, ...]:
+        return tuple(p for p in self.profiles if p.featured)
+
+    def category_of(self, profile: Profile) -> Term:
+        return next(t for t in self.categories if t.name == profile.category)
+
+    def theme_of(self, activity: Activity) -> Term:
+        return next(t for t in self.themes if t.name == activity.theme)
+
+    def tag_terms(self, names: tuple[str, ...]) -> tuple[Term, ...]:
+        by_name = {t.name: t for t in self.tags}
+        return tuple(by_name[n] for n in names if n in by_name)
+
+    def latest(self, count: int = 8) -> tuple[Doc, ...]:
+        items: list[Profile | Activity] = [*self.profiles, *self.activities]
+        items.sort(key=lambda d: d.date, reverse=True)
+        return tuple(items[:count])
+
+
+def build_site_model(config: Config, content: Content, now: datetime, problems: Problems) -> SiteModel:
+    _check_collisions(content, problems)
+    categories = tuple(
+        Term(name, slug, f"profiles/category/{slug}/", profiles=tuple(p for p in content.profiles if p.category == name))
+        for name, slug in _unique_slugs(config.categories)
+    )
+    themes = tuple(
+        Term(name, slug, f"activities/theme/{slug}/", activities=tuple(a for a in content.activities if a.theme == name))
+        for name, slug in _unique_slugs(config.themes)
+    )
+    tag_names = sorted({t for d in (*content.profiles, *content.activities) for t in d.tags}, key=slugify)
+    tags = tuple(
+        Term(
+            name,
+            slug,
+            f"tags/{slug}/",
+            profiles=tuple(p for p in content.profiles if name in p.tags),
+            activities=tuple(a for a in content.activities if name in a.tags),
+        )
+        for name, slug in _unique_slugs(tag_names)
+    )
+    upcoming = tuple(sorted((a for a in content.activities if a.status(now) == "upcoming"), key=lambda a: a.start))
+    ongoing = tuple(sorted((a for a in content.activities if a.status(now) == "ongoing"), key=lambda a: a.end))
+    ended = [a for a in content.activities if a.status(now) == "ended"]  # already newest first
+    past = tuple(YearGroup(year, tuple(group)) for year, group in groupby(ended, key=lambda a: a.start.year))
+    return SiteModel(
+        config=config,
+        now=now,
+        profiles=content.profiles,
+        activities=content.activities,
+        slogans=content.slogans,
+        pages=content.pages,
+        categories=categories,
+        themes=themes,
+        tags=tags,
+        honors=_honor_roll(content.profiles),
+        upcoming=upcoming,
+        ongoing=ongoing,
+        past_by_year=past,
+        current_slogans=tuple(s for s in content.slogans if s.shown_at(now)),
+    )
+
+
+def _unique_slugs(names: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+    """Pinyin slugs, made unique: 公路 and 攻路 both read gong-lu."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        base = slugify(name) or "x"
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        out.append((name, base if n == 0 else f"{base}-{n + 1}"))
+    return out
+
+
+def _honor_roll(profiles: tuple[Profile, ...]) -> tuple[HonorYear, ...]:
+    by_year: dict[int, list[HonorEntry]] = defaultdict(list)
+    for profile in profiles:
+        for honor in profile.honors:
+            by_year[honor.year].append(HonorEntry(honor, profile))
+    years = []
+    for year in sorted(by_year, reverse=True):
+        entries = by_year[year]
+        levels = tuple(
+            (level, tuple(sorted((e for e in entries if e.honor.level == level), key=lambda e: (e.profile.name, e.honor.title))))
+            for level in HONOR_LEVELS
+            if any(e.honor.level == level for e in entries)
+        )
+        years.append(HonorYear(year, levels))
+    return tuple(years)
+
+
+def _check_collisions(content: Content, problems: Problems) -> None:
+    owners: dict[str, Doc] = {}
+    for doc in (*content.profiles, *content.activities, *content.pages, *content.slogans):
+        url = doc.url
+        if isinstance(doc, Page) and doc.slug.split("/")[0] in RESERVED:
+            problems.error(
+                doc.source, 0, "slug", f"网址 /{url} 已被网站自身使用 (reserved URL)", f"换一个 slug，不要用：{'、'.join(sorted(RESERVED))}"
+            )
+            continue
+        if url in owners:
+            other = owners[url]
+            problems.error(
+                doc.source,
+                0,
+                "slug",
+                f"与 {other.rel} 的网址相同：/{url} (two files want one URL)",
+                "给其中一个文件写不同的 slug: …，或改文件名",
+            )
+        else:
+            owners[url] = doc

@@ -1,0 +1,238 @@
+"""Reading a content file: bytes → text → (front matter mapping, body).
+
+Input: a path. Output: a `SourceFile` with the decoded text, the front matter
+as plain Python values, the 1-based line of each key, and the body with the
+line it starts on. Every way a clerk's editor can save a file (BOM, CRLF,
+GBK, UTF-16 from PowerShell) is decoded; every way YAML goes wrong is turned
+into a problem with a line number instead of silently producing nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from .problems import Problems
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a Markdown file this large is a mistake (a pasted image?)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    meta: dict[str, Any]
+    lines: dict[str, int]  # "name" → 3, "honors[0]" → 9
+    body: str
+    body_line: int  # the file line the body starts on
+    has_front_matter: bool = True
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML without timestamps: dates are parsed by us, so 2024-02-30 gets
+    a clear message instead of an exception from inside PyYAML."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def decode(data: bytes, path: Path, problems: Problems) -> str | None:
+    """Bytes → text with LF line ends, or None (and a problem) when not text."""
+    if data.startswith(b"PK\x03\x04"):
+        problems.error(
+            path, 0, "", "这是 Word/压缩文件，不是 Markdown 文本 (a .docx or zip file)", "请把内容复制到记事本，另存为 .md（UTF-8 编码）"
+        )
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="replace")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.error(path, 0, "", "UTF-16 文件已损坏，无法读取", "请用记事本另存为 UTF-8")
+            return None
+        text = text.lstrip("\ufeff")
+    elif b"\x00" in data:
+        problems.error(path, 0, "", "不是文本文件 (binary data)", "内容文件应为用记事本或 WPS 另存的 UTF-8 文本 .md")
+        return None
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("gb18030")
+            except UnicodeDecodeError:
+                problems.error(path, 0, "", "无法识别文件编码 (neither UTF-8 nor GBK)", "请用记事本打开，“另存为”时编码选 UTF-8")
+                return None
+            problems.warn(path, 0, "", "文件是 GBK 编码，已自动转换 (file is GBK, decoded)", "建议“另存为”UTF-8 编码，便于在各系统通用")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_KEY_FULLWIDTH = re.compile(r"^(\s*-?\s*)([A-Za-z_][A-Za-z0-9_]*|[\u4e00-\u9fff]{1,6})\s*：")
+_KEY_NOSPACE = re.compile(r"^(\s*-?\s*)([A-Za-z_][A-Za-z0-9_]*):(?![\s/]|$)")
+
+
+def read_source(path: Path, problems: Problems, known_keys: frozenset[str]) -> SourceFile | None:
+    """Read and split one content file; None when it cannot be used at all."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(
+                path,
+                0,
+                "",
+                f"文件太大（{size // 1024 // 1024} MB），不像是 Markdown 文本",
+                "图片请单独放在文件旁边，用 photo 或 ![说明](图片.jpg) 引用",
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, 0, "", f"无法读取文件 cannot read: {exc.strerror}", "检查文件是否被其他程序占用")
+        return None
+    text = decode(data, path, problems)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start >= len(lines) or not _FENCE.match(lines[start]):
+        return SourceFile(path, {}, {}, text, 1, has_front_matter=False)
+    end = next((i for i in range(start + 1, len(lines)) if _FENCE.match(lines[i])), None)
+    if end is None:
+        problems.error(
+            path,
+            start + 1,
+            "",
+            "前言区没有结束的 --- (front matter is not closed)",
+            "在最后一个字段下面单独一行写 ---，再写正文",
+        )
+        return None
+    first = start + 2  # file line of the first front-matter line
+    fm_lines = lines[start + 1 : end]
+    if not _lint(fm_lines, first, path, problems, known_keys):
+        return None
+    # python-frontmatter does the split of record (same fences); our checks above
+    # guarantee it cannot silently return an empty mapping.
+    fm_text, body = frontmatter.YAMLHandler().split("\n".join(lines[start:]) + "\n")
+    meta, key_lines = _parse_yaml(fm_text, first, path, problems)
+    if meta is None:
+        return None
+    return SourceFile(path, meta, key_lines, body.rstrip("\n") + "\n", end + 2)
+
+
+def _lint(fm_lines: list[str], first: int, path: Path, problems: Problems, known: frozenset[str]) -> bool:
+    """Catch what editors and IMEs produce and YAML would misread or reject cryptically."""
+    ok = True
+    in_block = False
+    for offset, line in enumerate(fm_lines):
+        lineno = first + offset
+        if in_block and (line.startswith((" ", "\t")) or not line.strip()):
+            continue  # inside a `|` block scalar any text is allowed
+        in_block = bool(re.search(r":\s*[|>][-+]?\s*$", line))
+        if line[:1] == "\t" or re.match(r"^ *\t", line):
+            problems.error(path, lineno, "", "用了 Tab 键缩进 (tab used for indentation)", "YAML 只能用空格缩进，请把 Tab 换成两个空格")
+            ok = False
+        elif line[:1] == "\u3000" or re.match(r"^ *\u3000", line):
+            problems.error(
+                path, lineno, "", "用了全角空格缩进 (full-width space used for indentation)", "请切换到半角（英文）输入，用两个普通空格缩进"
+            )
+            ok = False
+        m = _KEY_FULLWIDTH.match(line)
+        if m and (m.group(2) in known or m.group(1).strip() == "" and m.group(2).isascii()):
+            problems.error(
+                path,
+                lineno,
+                m.group(2),
+                f"“{m.group(2)}”后面用了全角冒号“：” (full-width colon)",
+                f"改成英文冒号加一个空格：{m.group(2)}: …",
+            )
+            ok = False
+            continue
+        m = _KEY_NOSPACE.match(line)
+        if m and m.group(2) in known:
+            problems.error(
+                path,
+                lineno,
+                m.group(2),
+                f"“{m.group(2)}:”后面缺少空格 (missing space after colon)",
+                f"冒号后要加一个空格：{m.group(2)}: {line[m.end() :].strip()}",
+            )
+            ok = False
+    return ok
+
+
+def _parse_yaml(text: str, first: int, path: Path, problems: Problems) -> tuple[dict[str, Any] | None, dict[str, int]]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        if not isinstance(node, yaml.MappingNode):
+            problems.error(
+                path,
+                first + node.start_mark.line,
+                "",
+                "前言区应是“字段: 值”的列表 (front matter must be a mapping)",
+                "每行一个字段，例如 name: 张三",
+            )
+            return None, {}
+        meta: dict[str, Any] = {}
+        key_lines: dict[str, int] = {}
+        for knode, vnode in node.value:
+            key = loader.construct_object(knode, deep=True)
+            line = first + knode.start_mark.line
+            if not isinstance(key, str):
+                problems.error(path, line, str(key), "字段名应是文字 (keys must be text)", "例如 name: 张三")
+                continue
+            if key in meta:
+                problems.error(path, line, key, f"字段“{key}”重复出现 (duplicate key; first on line {key_lines[key]})", "删掉其中一行")
+                continue
+            meta[key] = loader.construct_object(vnode, deep=True)
+            key_lines[key] = line
+            if isinstance(vnode, yaml.SequenceNode):
+                for i, item in enumerate(vnode.value):
+                    key_lines[f"{key}[{i}]"] = first + item.start_mark.line
+        return meta, key_lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first + mark.line if mark else first
+        problems.error(path, line, "", _explain_yaml(exc), _yaml_hint(exc))
+        return None, {}
+    except yaml.YAMLError as exc:
+        problems.error(path, first, "", f"前言区格式错误 (YAML error): {exc}", "检查冒号、引号和缩进")
+        return None, {}
+    finally:
+        loader.dispose()
+
+
+def _explain_yaml(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    if "mapping values are not allowed" in problem:
+        return "值里含有“: ”（冒号加空格），YAML 会误读 (unquoted value contains ': ')"
+    if "could not find expected ':'" in problem:
+        return "这一行缺少“字段: 值”里的冒号 (expected 'key: value')"
+    if "found character '\\t'" in problem or "\\t" in problem:
+        return "用了 Tab 键 (tab character)"
+    if "found undefined alias" in problem or "found unhashable key" in problem:
+        return f"前言区格式错误 (YAML): {problem}"
+    if "expected <block end>" in problem:
+        return "缩进不一致 (inconsistent indentation)"
+    return f"前言区格式错误 (YAML): {problem}"
+
+
+def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    if "mapping values are not allowed" in problem:
+        return '给整个值加上英文双引号，例如 title: "学习雷锋: 奉献他人"'
+    if "expected <block end>" in problem:
+        return "同一层的字段要对齐，列表项用两个空格缩进再写 - "
+    return "检查冒号后是否有空格、引号是否成对、缩进是否只用空格"
