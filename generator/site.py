@@ -202,7 +202,7 @@ def _check_collisions(content: Content, problems: Problems) -> None:
                 doc.source,
                 0,
                 "slug",
-                f"与 {other.rel} 的网址相同：/{url} (two files want one URL)",
+                f"与 content/{other.rel} 的网址相同：/{url} (two files want one URL)",
                 "给其中一个文件写不同的 slug: …，或改文件名",
             )
         else:

@@ -28,7 +28,7 @@ class SourceFile:
     meta: dict[str, Any]
     lines: dict[str, int]  # "name" → 3, "honors[0]" → 9
     body: str
-    body_line: int  # the file line the body starts on
+    body_line: int  # the file line that body[0] is on
     has_front_matter: bool = True
 
 
@@ -75,7 +75,7 @@ def decode(data: bytes, path: Path, problems: Problems) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-_FENCE = re.compile(r"^---[ \t]*$")
+_FENCE = re.compile(r"^-{3,}\s*$")  # the boundary python-frontmatter splits on
 _KEY_FULLWIDTH = re.compile(r"^(\s*-?\s*)([A-Za-z_][A-Za-z0-9_]*|[\u4e00-\u9fff]{1,6})\s*：")
 _KEY_NOSPACE = re.compile(r"^(\s*-?\s*)([A-Za-z_][A-Za-z0-9_]*):(?![\s/]|$)")
 
@@ -121,12 +121,16 @@ def read_source(path: Path, problems: Problems, known_keys: frozenset[str]) -> S
     if not _lint(fm_lines, first, path, problems, known_keys):
         return None
     # python-frontmatter does the split of record (same fences); our checks above
-    # guarantee it cannot silently return an empty mapping.
-    fm_text, body = frontmatter.YAMLHandler().split("\n".join(lines[start:]) + "\n")
-    meta, key_lines = _parse_yaml(fm_text, first, path, problems)
+    # guarantee it cannot silently return an empty mapping. Its boundary pattern
+    # may swallow blank lines, so line numbers count back from the closing fence.
+    joined = "\n".join(lines[start:]) + "\n"
+    fm_text, body = frontmatter.YAMLHandler().split(joined)
+    yaml_first = end + 1 - fm_text.count("\n")
+    body_line = start + 1 + joined[: len(joined) - len(body)].count("\n")
+    meta, key_lines = _parse_yaml(fm_text, yaml_first, path, problems)
     if meta is None:
         return None
-    return SourceFile(path, meta, key_lines, body.rstrip("\n") + "\n", end + 2)
+    return SourceFile(path, meta, key_lines, body.rstrip("\n") + "\n", body_line)
 
 
 def _lint(fm_lines: list[str], first: int, path: Path, problems: Problems, known: frozenset[str]) -> bool:
