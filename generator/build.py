@@ -17,8 +17,9 @@ from pathlib import Path
 
 from . import __version__
 from .config import Config, builtin_theme_dir
-from .images import plan_images, publish_images
+from .images import ImageCache, plan_images, publish_images, terminal_progress
 from .load import Content, is_ignored, load_content
+from .models import ImageRef
 from .problems import BuildFailed, Problem, Problems
 from .publish import Release
 from .render import render_site
@@ -53,12 +54,17 @@ def check_site(config: Config, problems: Problems) -> tuple[SiteModel | None, Co
     return site, content
 
 
+def site_images(site: SiteModel) -> list[ImageRef]:
+    """Every image any published document uses, in a stable order."""
+    return [ref for doc in (*site.profiles, *site.activities, *site.slogans, *site.pages) for ref in doc.images]
+
+
 def build(config: Config, problems: Problems) -> BuildResult:
     started = time.perf_counter()
     site, _ = check_site(config, problems)
     assert site is not None
-    image_refs = [ref for doc in (*site.profiles, *site.activities, *site.slogans, *site.pages) for ref in doc.images]
-    image_plan = plan_images(image_refs, problems, config.site_dir)
+    cache = ImageCache(config.cache_dir)
+    image_plan = plan_images(site_images(site), problems, cache, config.image_widths, config.avif)
 
     # --- gate: nothing is written while any problem stands -------------------
     if problems:
@@ -70,9 +76,11 @@ def build(config: Config, problems: Problems) -> BuildResult:
         pages = render_site(site, image_plan, asset_hashes, problems)
         for page in pages:
             release.write(page.path, page.data, "templates")
-        images_made, images_cached = publish_images(image_plan, release.dir, config.cache_dir, problems)
-        for rel in (i.url for i in image_plan.values()):
-            release.owners[rel.lower()] = "images"
+        for rel in sorted({v.url for image in image_plan.values() for v in image.variants}):
+            release.claim(rel, "images")
+        images_made, images_cached = publish_images(
+            image_plan, release.dir, cache, problems, jobs=config.jobs, progress=terminal_progress("图片 images")
+        )
         _copy_static(config, release)
         # extras (search index, feeds, sitemap, JSON, iCalendar, kiosk) go here.
         if problems:

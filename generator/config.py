@@ -73,6 +73,8 @@ class Config:
     footer: Footer = field(default_factory=Footer)
     menu: tuple[MenuItem, ...] = ()
     kiosks: tuple[KioskScreen, ...] = ()
+    image_widths: tuple[int, ...] = (480, 960, 1600)
+    avif: bool = False
     drafts: bool = False
     future: bool = False
     jobs: int = 0
@@ -112,12 +114,14 @@ _TOP_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "footer": (dict, "表 [footer]"),
     "menu": (list, "[[menu]] 列表"),
     "kiosk": (list, "[[kiosk]] 列表"),
+    "images": (dict, "表 [images]"),
 }
 _SECTION_KEYS = {
     "profiles": {"categories": (list, "类别列表")},
     "activities": {"themes": (list, "主题列表")},
     "footer": {k: (str, "文字") for k in ("organizer", "contact", "icp", "police")},
     "menu": {"title": (str, "文字"), "url": (str, "网址或站内路径")},
+    "images": {"widths": (list, "宽度列表，例如 [480, 960, 1600]"), "avif": (bool, "true 或 false")},
     "kiosk": {
         "name": (str, "英文名称（用于网址）"),
         "title": (str, "文字"),
@@ -126,7 +130,7 @@ _SECTION_KEYS = {
         "show": (list, "列表"),
     },
 }
-_TYPE_NAMES = {str: "文字 text", int: "整数 integer", list: "列表 list", dict: "表 table"}
+_TYPE_NAMES = {str: "文字 text", int: "整数 integer", list: "列表 list", dict: "表 table", bool: "true 或 false"}
 
 
 def _did_you_mean(key: str, choices: list[str]) -> str:
@@ -156,7 +160,7 @@ def _check_keys(
             )
             continue
         expected, desc = spec[key]
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             problems.error(
                 path,
                 0,
@@ -244,6 +248,16 @@ def load_config(
         kwargs["menu"] = tuple(items)
     if "kiosk" in top:
         kwargs["kiosks"] = _load_kiosks(top["kiosk"], path, problems)
+    if "images" in top:
+        sect = _check_keys(top["images"], _SECTION_KEYS["images"], "images.", path, problems)
+        widths = sect.get("widths")
+        if widths is not None:
+            if widths and all(isinstance(w, int) and not isinstance(w, bool) and 64 <= w <= 4096 for w in widths):
+                kwargs["image_widths"] = tuple(sorted(set(widths)))
+            else:
+                problems.error(path, 0, "images.widths", "图片宽度应是 64 到 4096 之间的整数列表", "例如 widths = [480, 960, 1600]")
+        if "avif" in sect:
+            kwargs["avif"] = sect["avif"]
     out = output_dir if output_dir is not None else site_dir / "output"
     return Config(site_dir=site_dir, output_dir=out.resolve(), drafts=drafts, future=future, jobs=jobs, **kwargs)
 

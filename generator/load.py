@@ -426,7 +426,7 @@ class _Validator:
                 p for p in self.src.path.parent.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and not is_ignored(p.name)
             )
             return tuple(
-                ImageRef(p.resolve(), f"{title}照片{i + 1}", "gallery", 0)
+                ImageRef(p.resolve(), f"{title}照片{i + 1}", "gallery", 0, self.src.path)
                 for i, p in enumerate(f for f in files if cover is None or f.resolve() != cover.source)
             )
         if isinstance(value, str):

@@ -98,7 +98,7 @@ class MarkdownRenderer:
         if not target.is_file():
             problems.error(doc, line, field, f"找不到图片“{src}” (image not found)", _missing_hint(doc.parent, src))
             return None
-        return ImageRef(target, alt, field, line)
+        return ImageRef(target, alt, field, line, doc)
 
 
 def _missing_hint(folder: Path, src: str) -> str:

@@ -26,6 +26,7 @@ class ImageRef:
     alt: str
     field: str  # where it came from, for messages: "photo", "gallery[2]", "正文"
     line: int
+    doc: Path  # the Markdown file that uses it
 
 
 @dataclass(frozen=True)

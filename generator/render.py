@@ -79,23 +79,39 @@ def make_environment(site: SiteModel, images: dict[Path, PublishedImage], asset_
     def picture(
         ref: ImageRef | PublishedImage | None, sizes: str = "100vw", alt: str | None = None, eager: bool = False, class_: str = ""
     ) -> Markup:
+        """<picture> with AVIF/WebP sources and a JPEG/PNG <img> fallback."""
         if ref is None:
             return Markup("")
         image = ref if isinstance(ref, PublishedImage) else images.get(ref.source)
         if image is None:
             return Markup("")
-        text = alt if alt is not None else (ref.alt if isinstance(ref, ImageRef) else "")
+        text = alt if alt is not None else (ref.alt if isinstance(ref, ImageRef) else image.ref.alt)
+
+        def srcset(fmt: str) -> str:
+            return ", ".join(f"{url(v.url)} {v.width}w" for v in image.variants if v.format == fmt)
+
+        sources = "".join(
+            f'<source type="image/{fmt}" srcset="{escape(srcset(fmt))}" sizes="{escape(sizes)}">'
+            for fmt in ("avif", "webp")
+            if any(v.format == fmt for v in image.variants)
+        )
+        fallbacks = image.fallbacks
+        # Browsers without srcset get a middle size, not the largest.
+        src = next((v for v in reversed(fallbacks) if v.width <= 960), fallbacks[0])
+        largest = fallbacks[-1]
         attrs = [
-            f'src="{escape(url(image.url))}"',
+            f'src="{escape(url(src.url))}"',
+            f'srcset="{escape(srcset(largest.format))}"',
+            f'sizes="{escape(sizes)}"',
             f'alt="{escape(text)}"',
-            f'width="{image.width}"',
-            f'height="{image.height}"',
+            f'width="{largest.width}"',
+            f'height="{largest.height}"',
+            'loading="eager" fetchpriority="high"' if eager else 'loading="lazy"',
             'decoding="async"',
-            'loading="eager"' if eager else 'loading="lazy"',
         ]
         if class_:
             attrs.append(f'class="{escape(class_)}"')
-        return Markup(f"<img {' '.join(attrs)}>")
+        return Markup(f"<picture>{sources}<img {' '.join(attrs)}></picture>")
 
     def image_of(ref: ImageRef | None) -> PublishedImage | None:
         return images.get(ref.source) if ref else None

@@ -1,0 +1,90 @@
+"""The command line as staff use it: new, init, check, help, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.schema import KINDS
+
+
+@pytest.mark.parametrize(
+    "kind, title", [("profile", "张晓明"), ("activity", "学雷锋日志愿服务"), ("slogan", "讲文明 树新风"), ("page", "关于我们: 简介")]
+)
+def test_a_new_scaffold_lists_every_field_and_builds_as_it_is(site, capsys, kind, title):
+    site.write("content/.keep", "")
+    assert site.run("new", kind, title) == 0
+    created = capsys.readouterr().out
+    path = next(p for p in (site.root / "content").rglob("*.md"))
+    assert str(path) in created
+    text = path.read_text(encoding="utf-8")
+    front = text.split("---\n")[1]
+    for spec in KINDS[kind]:
+        assert f"\n{spec.name}:" in "\n" + front and spec.comment in front
+    meta = yaml.safe_load(front)
+    assert title in meta.values()
+    assert site.run("build") == 0, capsys.readouterr().err
+
+
+def test_new_never_overwrites_an_existing_file(site, capsys):
+    site.write("content/.keep", "")
+    assert site.run("new", "profile", "张晓明") == 0
+    path = site.root / "content/profiles/张晓明/index.md"
+    path.write_text("mine", encoding="utf-8")
+    assert site.run("new", "profile", "张晓明") == 1
+    assert path.read_text(encoding="utf-8") == "mine"
+    assert "已存在" in capsys.readouterr().err
+
+
+def test_init_makes_a_site_that_builds(tmp_path, capsys):
+    target = tmp_path / "我的网站"
+    assert main(["init", str(target)]) == 0
+    assert (target / "site.toml").is_file() and (target / "content/profiles").is_dir()
+    assert main(["build", "--site", str(target)]) == 0
+    assert (target / "output/index.html").is_file()
+    assert main(["init", str(target)]) == 2  # not empty: refused
+    assert "不是空文件夹" in capsys.readouterr().err
+
+
+def test_check_reports_problems_and_writes_nothing(site, capsys):
+    site.write("content/profiles/张晓明.md", "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-02-30\n---\n")
+    assert site.run("check") == 1
+    assert "content/profiles/张晓明.md:4" in capsys.readouterr().err
+    site.write("content/profiles/张晓明.md", "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-02-28\n---\n")
+    assert site.run("check") == 0
+    assert "检查通过" in capsys.readouterr().out
+    assert not site.out.exists() and not (site.root / ".bangyang-cache").exists()
+
+
+def test_a_missing_site_folder_is_explained_without_a_traceback(tmp_path, capsys):
+    assert main(["build", "--site", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert "找不到网站文件夹" in err and "Traceback" not in err
+
+
+def test_settings_with_an_unknown_key_and_a_wrong_type_are_errors(site, capsys):
+    site.write("site.toml", 'titel = "x"\nbase_url = 3\n[footer]\nicp = "鄂ICP备1号"\n')
+    site.write("content/.keep", "")
+    assert site.run("build") == 1
+    err = capsys.readouterr().err
+    assert "titel" in err and "是不是想写 title" in err
+    assert "[base_url]" in err and "类型不对" in err
+
+
+def test_a_toml_syntax_error_names_the_line(site, capsys):
+    site.write("site.toml", 'title = "十堰"\ndescription = 没有引号\n')
+    site.write("content/.keep", "")
+    assert site.run("build") == 1
+    assert "site.toml:2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["new", "--help"]], ids=["main", "build", "new"])
+def test_help_is_in_chinese_and_english(args):
+    out = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, encoding="utf-8")
+    assert out.returncode == 0
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in out.stdout)
+    assert any(word in out.stdout for word in ("build", "Build", "scaffold", "site"))

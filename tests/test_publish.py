@@ -1,0 +1,86 @@
+"""Publishing: a failed build changes nothing; a good one swaps in whole."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+GOOD = "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\n---\n二十年坚守公路养护一线。\n"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_previous_output_survives_a_failed_build_byte_for_byte(site, capsys):
+    site.write("content/profiles/张晓明.md", GOOD)
+    site.image("content/profiles/wang/portrait.jpg")
+    site.write("content/profiles/wang/index.md", "---\nname: 王秀兰\ncategory: 身边好人\ndate: 2024-05-01\nphoto: portrait.jpg\n---\n")
+    assert site.run("build") == 0
+    before = _tree(site.out)
+    assert "profiles/zhang-xiao-ming/index.html" in before
+
+    site.write("content/profiles/张晓明.md", GOOD.replace("2024-03-05", "2024-02-30"))
+    site.write("content/profiles/new.md", "---\nname: 新人\ncategory: 道德模范\ndate: 2024-03-05\n---\n")
+    assert site.run("build") == 1
+    assert _tree(site.out) == before
+    leftovers = [p.name for p in site.root.iterdir() if p.name.startswith(".output")]
+    assert leftovers == []
+
+
+def test_removed_content_disappears_from_the_output(site):
+    site.write("content/profiles/张晓明.md", GOOD)
+    site.write("content/profiles/王秀兰.md", GOOD.replace("张晓明", "王秀兰"))
+    assert site.run("build") == 0
+    assert (site.out / "profiles/wang-xiu-lan/index.html").is_file()
+    (site.root / "content/profiles/王秀兰.md").unlink()
+    assert site.run("build") == 0
+    assert not (site.out / "profiles/wang-xiu-lan").exists()
+    assert (site.out / "profiles/zhang-xiao-ming/index.html").is_file()
+
+
+def test_build_json_carries_counts_and_an_id_that_follows_the_content(site, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
+    site.write("content/profiles/张晓明.md", GOOD)
+    site.write("content/slogans/a.md", "---\ntext: 讲文明 树新风\n---\n")
+    assert site.run("build") == 0
+    first = json.loads((site.out / "build.json").read_text(encoding="utf-8"))
+    assert first["counts"]["profiles"] == 1 and first["counts"]["slogans"] == 1
+    assert first["time"].startswith("2026-11-28T12:00:00+08:00")
+    assert site.run("build") == 0
+    assert json.loads((site.out / "build.json").read_text(encoding="utf-8"))["build_id"] == first["build_id"]
+    site.write("content/slogans/b.md", "---\ntext: 文明交通 安全出行\n---\n")
+    assert site.run("build") == 0
+    assert json.loads((site.out / "build.json").read_text(encoding="utf-8"))["build_id"] != first["build_id"]
+
+
+def test_static_files_are_copied_as_they_are(site):
+    site.write("content/profiles/张晓明.md", GOOD)
+    site.write_bytes("content/static/docs/推荐表.pdf", b"%PDF-1.4 fake")
+    site.write_bytes("content/static/logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert site.run("build") == 0
+    assert (site.out / "docs/推荐表.pdf").read_bytes() == b"%PDF-1.4 fake"
+    assert (site.out / "logo.svg").read_bytes().startswith(b"<svg")
+
+
+def test_a_static_file_that_collides_with_a_page_is_an_error(site, capsys):
+    site.write("content/profiles/张晓明.md", GOOD)
+    site.write_bytes("content/static/index.html", b"<p>mine</p>")
+    assert site.run("build") == 1
+    assert "index.html" in capsys.readouterr().err
+    assert not site.out.exists()
+
+
+def test_a_file_renamed_to_jpg_that_is_no_image_is_reported(site, capsys):
+    site.write_bytes("content/profiles/zhang/portrait.jpg", b"this is not a photo")
+    site.write("content/profiles/zhang/index.md", "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\nphoto: portrait.jpg\n---\n")
+    assert site.run("build") == 1
+    err = capsys.readouterr().err
+    assert "content/profiles/zhang/portrait.jpg" in err and "不是可识别的图片" in err
+
+
+def test_an_output_folder_inside_content_is_refused(site, capsys):
+    site.write("content/profiles/张晓明.md", GOOD)
+    assert site.run("build", "--out", str(site.root / "content" / "out")) == 1
+    assert "不能是网站文件夹" in capsys.readouterr().err
+    assert not (site.root / "content/out").exists()
