@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
-from .build import build, build_time, check_site
+from .build import build, build_time, check_site, site_images
 from .config import Config, load_config
-from .images import plan_images
+from .images import ImageCache, plan_images
 from .problems import BuildFailed, Problem, Problems
 from .scaffold import init_site, new_file_path, scaffold_text
 from .schema import KIND_NAMES, KINDS
@@ -54,6 +55,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--drafts", action="store_true", help="包括草稿 include drafts")
     c.add_argument("--future", action="store_true", help="包括将来的内容 include future-dated profiles")
+
+    s = with_site(
+        sub.add_parser(
+            "serve",
+            help="实时预览  build, serve and rebuild on every change",
+            description="生成并在本机预览网站，修改文件后自动刷新浏览器。Preview with live reload.",
+        )
+    )
+    s.add_argument("--port", type=int, default=8000, help="端口（默认 8000） port")
+    s.add_argument("--host", default="127.0.0.1", help="地址（默认只允许本机访问 127.0.0.1） address to bind")
+    s.add_argument("--drafts", action="store_true", help="包括草稿 include drafts")
+    s.add_argument("--future", action="store_true", help="包括日期在将来的先进典型 include future-dated profiles")
+    s.add_argument("--open", action="store_true", help="在浏览器中打开 open a browser")
+    s.add_argument("--poll", action="store_true", help="定时检查文件（网络文件夹用） poll for changes (network folders)")
 
     n = with_site(
         sub.add_parser(
@@ -103,15 +118,17 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(site_dir, problems, drafts=args.drafts, future=args.future)
         site, _ = check_site(config, problems)
         if site is not None:
-            plan_images(
-                [r for d in (*site.profiles, *site.activities, *site.slogans, *site.pages) for r in d.images], problems, config.site_dir
-            )
+            # A throwaway cache object: check reads the index but never writes it.
+            plan_images(site_images(site), problems, ImageCache(config.cache_dir), config.image_widths, config.avif)
         code = _report(problems)
         if not code:
             print(
                 f"检查通过：先进典型 {len(site.profiles)}，主题活动 {len(site.activities)}，标语 {len(site.slogans)}，页面 {len(site.pages)}  (all good)"
             )
         return code
+    if args.command == "serve":
+        config = load_config(site_dir, problems, drafts=args.drafts, future=args.future)
+        return _report(problems) or _serve(config, args)
     config = load_config(
         site_dir,
         problems,
@@ -149,6 +166,32 @@ def _report(problems: Problems) -> int:
     if errors:
         print(f"\n共 {len(errors)} 处错误，未生成网站，output/ 保持不变。 ({len(errors)} error(s); nothing was written)", file=sys.stderr)
         return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _serve(config: Config, args: argparse.Namespace) -> int:
+    from .serve import DevServer
+
+    try:
+        server = DevServer(config, host=args.host, port=args.port, poll=args.poll, drafts=args.drafts)
+    except OSError as exc:
+        print(
+            f"错误：无法使用端口 {args.port}（{exc.strerror}） (port unavailable)\n    提示：换一个端口，例如 --port 8001", file=sys.stderr
+        )
+        return EXIT_USAGE
+    server.start()
+    print(f"预览地址 preview: {server.url}  （按 Ctrl-C 停止 press Ctrl-C to stop）")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("\n已停止 stopped")
+    finally:
+        server.stop()
     return EXIT_OK
 
 

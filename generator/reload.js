@@ -1,0 +1,82 @@
+// Injected by `bangyang serve` only. Long-polls the build epoch; reloads the
+// page after a successful rebuild (keeping the scroll position) and shows an
+// overlay with every problem after a failed one.
+(function () {
+  "use strict";
+  var base = "__BASE__";
+  var me = document.currentScript;
+  var epoch = parseInt(me && me.getAttribute("data-epoch"), 10);
+  var key = "bangyang-scroll:" + location.pathname;
+  try {
+    var saved = sessionStorage.getItem(key);
+    if (saved !== null) {
+      sessionStorage.removeItem(key);
+      var y = parseInt(saved, 10);
+      var restore = function () { window.scrollTo(0, y); };
+      if (document.readyState === "complete") { restore(); } else { window.addEventListener("load", restore); }
+    }
+  } catch (e) { /* storage may be unavailable */ }
+
+  function overlay(problems) {
+    var box = document.getElementById("bangyang-errors");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "bangyang-errors";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);" +
+        "color:#fff;font:16px/1.6 system-ui,'Microsoft YaHei',sans-serif;padding:24px";
+      document.body.appendChild(box);
+    }
+    box.textContent = "";
+    var h = document.createElement("h2");
+    h.textContent = "生成失败：共 " + problems.length + " 处错误（修改后会自动恢复） Build failed";
+    h.style.cssText = "color:#ffb4b4;margin:0 0 16px;font-size:20px";
+    box.appendChild(h);
+    problems.forEach(function (p) {
+      var item = document.createElement("pre");
+      item.className = "bangyang-problem";
+      item.style.cssText = "white-space:pre-wrap;margin:0 0 12px;padding:12px;background:#2b2b2b;border-left:4px solid #f87171";
+      item.textContent = p.path + (p.line ? ":" + p.line : "") + (p.field ? " [" + p.field + "]" : "") +
+        "\n" + p.message + (p.hint ? "\n提示：" + p.hint : "");
+      box.appendChild(item);
+    });
+  }
+
+  function clearOverlay() {
+    var box = document.getElementById("bangyang-errors");
+    if (box) { box.parentNode.removeChild(box); }
+  }
+
+  var delay = 500;
+  var seen = -1; // the first poll answers at once with the current state
+  function poll() {
+    var xhr = new XMLHttpRequest();
+    xhr.open("GET", base + "__bangyang/poll?epoch=" + seen, true);
+    xhr.timeout = 60000;
+    xhr.onload = function () {
+      var data;
+      try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
+      if (!data || xhr.status !== 200) { return later(); }
+      delay = 500;
+      seen = data.epoch;
+      if (!data.ok) {
+        overlay(data.problems);
+      } else if (data.epoch !== epoch) {
+        try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) { /* ignore */ }
+        location.reload();
+        return;
+      } else {
+        clearOverlay();
+      }
+      poll();
+    };
+    xhr.onerror = xhr.ontimeout = later;
+    xhr.send();
+  }
+  function later() {
+    // The server was restarted or is gone: back off, keep trying.
+    delay = Math.min(delay * 2, 5000);
+    setTimeout(poll, delay);
+  }
+  poll();
+})();
