@@ -153,6 +153,8 @@ class _Events(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder's mtime changes with every file in it; the file's own event counts
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if not raw:
                 continue

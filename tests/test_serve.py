@@ -1,0 +1,180 @@
+"""`bangyang serve`: real server on a free loopback port, real Chromium."""
+
+from __future__ import annotations
+
+import http.client
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.config import load_config
+from generator.problems import Problems
+from generator.serve import DevServer
+
+PROFILE = "---\nname: {name}\ncategory: 道德模范\ndate: 2024-03-05\nsummary: {summary}\n---\n## 事迹\n\n{body}\n"
+
+
+def _write_profile(site, name="张晓明", summary="二十年坚守公路养护一线", body="他每天清晨五点出门巡路。", rel="content/profiles/zhang/index.md"):
+    site.write(rel, PROFILE.format(name=name, summary=summary, body=body))
+
+
+@pytest.fixture
+def dev(site) -> Iterator[Callable[..., DevServer]]:
+    servers: list[DevServer] = []
+
+    def start(**kw) -> DevServer:
+        problems = Problems(rel_to=site.root)
+        config = load_config(site.root, problems)
+        server = DevServer(config, port=0, poll_timeout=2.0, log=lambda *a: None, **kw)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def _get(server: DevServer, path: str) -> tuple[int, str, bytes]:
+    host, port = server.httpd.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    conn.request("GET", path)  # sent as is: no client-side normalisation of `..`
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    return resp.status, resp.getheader("Content-Type", ""), body
+
+
+def _wait(predicate: Callable[[], bool], seconds: float = 10.0) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+@pytest.mark.parametrize(
+    "probe",
+    ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%5c..%5cetc/passwd", "/profiles/..%2f..%2f..%2fetc/passwd", "/%00index.html"],
+    ids=["dotdot", "encoded-dots", "backslash", "encoded-slash", "nul"],
+)
+def test_traversal_probes_get_404(site, dev, probe):
+    _write_profile(site)
+    server = dev()
+    status, _, body = _get(server, probe)
+    assert status == 404 and b"root:" not in body
+
+
+def test_files_are_served_with_their_content_types(site, dev):
+    _write_profile(site)
+    for name in ("a.webp", "a.avif", "a.wasm", "a.ics", "a.svg"):
+        site.write_bytes(f"content/static/{name}", b"x")
+    server = dev()
+    types = {name: _get(server, f"/{name}")[1] for name in ("a.webp", "a.avif", "a.wasm", "a.ics", "a.svg")}
+    assert types["a.webp"] == "image/webp" and types["a.avif"] == "image/avif"
+    assert types["a.wasm"] == "application/wasm" and types["a.ics"].startswith("text/calendar")
+    assert types["a.svg"] == "image/svg+xml"
+    assert _get(server, "/")[1] == "text/html; charset=utf-8"
+
+
+def test_the_site_is_served_under_its_base_path(site, dev):
+    site.write("site.toml", 'base_url = "https://example.gov.cn/wenming/"\n')
+    _write_profile(site)
+    server = dev()
+    assert server.url.endswith("/wenming/")
+    status, _, body = _get(server, "/wenming/profiles/zhang/")
+    assert status == 200 and "张晓明" in body.decode()
+    assert _get(server, "/profiles/zhang/")[0] == 404
+    assert _get(server, "/wenming")[0] == 301
+
+
+def test_the_reload_script_is_injected_only_by_the_server(site, dev):
+    _write_profile(site)
+    server = dev()
+    served = _get(server, "/profiles/zhang/")[2].decode()
+    assert "__bangyang/reload.js" in served
+    assert site.run("build") == 0
+    built = site.html("profiles/zhang/index.html")
+    assert "__bangyang" not in built
+    assert not any("__bangyang" in p.read_text(encoding="utf-8", errors="ignore") for p in site.out.rglob("*.html"))
+
+
+def test_a_burst_of_saves_causes_one_rebuild_and_temporary_files_none(site, dev):
+    _write_profile(site)
+    server = dev()
+    before = server.rebuilder.builds
+    for i in range(20):
+        _write_profile(site, name=f"人{i}", rel=f"content/profiles/p{i}/index.md")
+    assert _wait(lambda: server.rebuilder.builds > before)
+    time.sleep(0.8)
+    assert server.rebuilder.builds == before + 1
+    assert _get(server, "/profiles/p19/")[0] == 200
+    for name in ("~$事迹.docx", ".~lock.a.md#", "a.md.swp", "4913", "~WRL0001.tmp", "Thumbs.db", "a.md~"):
+        site.write_bytes(f"content/profiles/{name}", b"x")
+    time.sleep(1.0)
+    assert server.rebuilder.builds == before + 1
+
+
+@pytest.mark.browser
+def test_an_open_page_follows_edits_shows_errors_and_recovers(site, dev, page):
+    _write_profile(site)
+    server = dev()
+    page.goto(server.url + "profiles/zhang/")
+    assert "他每天清晨五点出门巡路" in page.inner_text("main")
+
+    _write_profile(site, body="他把养护站变成了学习雷锋志愿服务站。")
+    page.wait_for_function("document.querySelector('main').innerText.includes('学习雷锋志愿服务站')", timeout=10000)
+
+    site.write("content/profiles/zhang/index.md", PROFILE.format(name="张晓明", summary="x", body="y").replace("2024-03-05", "2024-02-30"))
+    overlay = page.locator("#bangyang-errors")
+    overlay.wait_for(state="visible", timeout=10000)
+    text = overlay.inner_text()
+    assert "content/profiles/zhang/index.md:4" in text and "不存在" in text
+    assert "学习雷锋志愿服务站" in page.inner_text("main")  # the last good page stays
+
+    _write_profile(site, body="修好以后页面自动恢复。")
+    page.wait_for_function("document.querySelector('main').innerText.includes('修好以后页面自动恢复')", timeout=10000)
+    assert page.locator("#bangyang-errors").count() == 0
+
+
+@pytest.mark.browser
+def test_a_reload_keeps_the_scroll_position(site, dev, page):
+    _write_profile(site, body="\n\n".join(f"第{i}段：养护工作日复一日。" for i in range(200)))
+    server = dev()
+    page.set_viewport_size({"width": 800, "height": 600})
+    page.goto(server.url + "profiles/zhang/")
+    page.evaluate("window.scrollTo(0, 1500)")
+    page.wait_for_function("window.scrollY >= 1400")
+    _write_profile(site, summary="改过的简介", body="\n\n".join(f"第{i}段：养护工作日复一日。" for i in range(200)))
+    page.wait_for_function("document.body.innerText.includes('改过的简介')", timeout=10000)
+    page.wait_for_function("window.scrollY >= 1400", timeout=5000)
+
+
+def test_serve_and_build_produce_the_same_site_after_a_series_of_edits(site, dev, make_site, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
+    _write_profile(site)
+    site.write("content/slogans/a.md", "---\ntext: 讲文明 树新风\n---\n")
+    server = dev()
+    steps = [
+        lambda: _write_profile(site, summary="改了简介"),
+        lambda: _write_profile(site, name="王秀兰", rel="content/profiles/王秀兰.md"),
+        lambda: (site.root / "content/profiles/王秀兰.md").rename(site.root / "content/profiles/王秀英.md"),
+        lambda: site.write("content/activities/a/index.md", "---\ntitle: 学雷锋日\ntheme: 志愿服务\nstart: 2027-03-05 09:00\n---\n"),
+        lambda: (site.root / "content/slogans/a.md").unlink(),
+    ]
+    for step in steps:
+        before = server.rebuilder.builds
+        step()
+        assert _wait(lambda b=before: server.rebuilder.builds > b)
+        time.sleep(0.3)  # let a possible follow-up build finish
+    assert _wait(lambda: not server.rebuilder.dirty.is_set())
+    time.sleep(0.3)
+    assert site.run("build") == 0
+    assert _tree(server.out_dir) == _tree(site.out)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
