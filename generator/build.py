@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
+from .cache import BuildCache
 from .config import Config, builtin_theme_dir
 from .images import ImageCache, plan_images, publish_images, terminal_progress
 from .load import Content, is_ignored, load_content
@@ -45,10 +46,10 @@ def build_time() -> datetime:
     return datetime.now(UTC)
 
 
-def check_site(config: Config, problems: Problems) -> tuple[SiteModel | None, Content | None]:
+def check_site(config: Config, problems: Problems, cache: BuildCache | None = None) -> tuple[SiteModel | None, Content | None]:
     """Everything before the gate: read, validate, relate. Writes nothing."""
     now = build_time().astimezone(config.tz)
-    content = load_content(config, now, problems)
+    content = load_content(config, now, problems, cache)
     site = build_site_model(config, content, now, problems)
     _check_output_location(config, problems)
     return site, content
@@ -59,12 +60,16 @@ def site_images(site: SiteModel) -> list[ImageRef]:
     return [ref for doc in (*site.profiles, *site.activities, *site.slogans, *site.pages) for ref in doc.images]
 
 
-def build(config: Config, problems: Problems) -> BuildResult:
+def build(config: Config, problems: Problems, cache: BuildCache | None = None) -> BuildResult:
+    """One build. `cache` (kept by `serve`) carries parsed documents and rendered
+    pages from the previous build; without it everything is done afresh."""
     started = time.perf_counter()
-    site, _ = check_site(config, problems)
+    cache = cache if cache is not None else BuildCache()
+    cache.reset_counters()
+    site, _ = check_site(config, problems, cache)
     assert site is not None
-    cache = ImageCache(config.cache_dir)
-    image_plan = plan_images(site_images(site), problems, cache, config.image_widths, config.avif)
+    image_cache = ImageCache(config.cache_dir)
+    image_plan = plan_images(site_images(site), problems, image_cache, config.image_widths, config.avif)
 
     # --- gate: nothing is written while any problem stands -------------------
     if problems:
@@ -73,13 +78,16 @@ def build(config: Config, problems: Problems) -> BuildResult:
     release = Release(config.output_dir, problems)
     try:
         asset_hashes = _copy_theme_assets(config, release)
-        pages = render_site(site, image_plan, asset_hashes, problems)
+        pages = render_site(site, image_plan, asset_hashes, problems, cache)
         for page in pages:
-            release.write(page.path, page.data, "templates")
+            if page.unchanged:
+                release.link_from_live(page.path, page.data, "templates")
+            else:
+                release.write(page.path, page.data, "templates")
         for rel in sorted({v.url for image in image_plan.values() for v in image.variants}):
             release.claim(rel, "images")
         images_made, images_cached = publish_images(
-            image_plan, release.dir, cache, problems, jobs=config.jobs, progress=terminal_progress("图片 images")
+            image_plan, release.dir, image_cache, problems, jobs=config.jobs, progress=terminal_progress("图片 images")
         )
         _copy_static(config, release)
         # extras (search index, feeds, sitemap, JSON, iCalendar, kiosk) go here.
@@ -104,6 +112,7 @@ def build(config: Config, problems: Problems) -> BuildResult:
         release.commit()
     except BaseException:
         release.discard()
+        cache.pages.clear()  # rendered but never published: not what the live output holds
         raise
     return BuildResult(
         pages=len(pages),

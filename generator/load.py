@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from .cache import BuildCache, DocEntry, digest, stamp
 from .config import HONOR_LEVELS, Config
 from .markup import IMAGE_SUFFIXES, MarkdownRenderer, cut_summary
 from .models import Activity, Doc, Honor, ImageRef, Page, Profile, Slogan
@@ -94,25 +95,53 @@ def _in_bundle(path: Path, kind_dir: Path) -> bool:
     return False
 
 
-def load_content(config: Config, now: datetime, problems: Problems) -> Content:
-    renderer = MarkdownRenderer(config.content_dir)
+def load_content(config: Config, now: datetime, problems: Problems, cache: BuildCache | None = None) -> Content:
+    """Every published document. With a cache, files whose stamps (and those of
+    the images and bundle they use) are unchanged are not read again."""
+    cache = cache if cache is not None else BuildCache()
+    settings = digest((config.categories, config.themes, config.timezone, str(config.content_dir)))
+    if cache.settings_key != settings:
+        cache.docs.clear()
+        cache.settings_key = settings
+    renderer: MarkdownRenderer | None = None
     docs: dict[str, list[Doc]] = {k: [] for k in KINDS}
+    seen: set[Path] = set()
     for kind, path in discover(config.content_dir, problems):
-        source = read_source(path, problems, ALL_KEYS)
-        if source is None:
-            continue
-        doc = _Validator(source, kind, config, problems, renderer).build()
+        seen.add(path)
+        entry = cache.docs.get(path)
+        if entry is not None and entry.is_current():
+            problems.items.extend(entry.problems)
+            cache.docs_reused += 1
+        else:
+            renderer = renderer or MarkdownRenderer(config.content_dir)
+            entry = _load_one(kind, path, config, problems, renderer)
+            cache.docs[path] = entry
+            cache.docs_parsed += 1
+        doc = entry.doc
         if doc is None or (doc.draft and not config.drafts):
             continue
         if isinstance(doc, Profile) and doc.date > now and not config.future:
             continue
         docs[kind].append(doc)
+    for gone in set(cache.docs) - seen:
+        del cache.docs[gone]
     return Content(
         profiles=tuple(sorted(docs["profile"], key=lambda d: (-d.date.timestamp(), d.slug))),
         activities=tuple(sorted(docs["activity"], key=lambda d: (-d.start.timestamp(), d.slug))),
         slogans=tuple(sorted(docs["slogan"], key=lambda d: (-d.weight, d.slug))),
         pages=tuple(sorted(docs["page"], key=lambda d: (d.weight, d.slug))),
     )
+
+
+def _load_one(kind: str, path: Path, config: Config, problems: Problems, renderer: MarkdownRenderer) -> DocEntry:
+    mark = len(problems.items)
+    renderer.touched.clear()
+    source = read_source(path, problems, ALL_KEYS)
+    doc = _Validator(source, kind, config, problems, renderer).build() if source is not None else None
+    deps = [path, *renderer.touched]
+    if path.name == "index.md":
+        deps.append(path.parent)  # a photo added to the bundle changes the default gallery
+    return DocEntry(tuple(stamp(p) for p in dict.fromkeys(deps)), doc, tuple(problems.items[mark:]))
 
 
 _DATE = re.compile(
@@ -425,10 +454,12 @@ class _Validator:
             files = sorted(
                 p for p in self.src.path.parent.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and not is_ignored(p.name)
             )
-            return tuple(
+            refs = tuple(
                 ImageRef(p.resolve(), f"{title}照片{i + 1}", "gallery", 0, self.src.path)
                 for i, p in enumerate(f for f in files if cover is None or f.resolve() != cover.source)
             )
+            self.renderer.touched.extend(files)
+            return refs
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -69,6 +69,7 @@ class MarkdownRenderer:
         )
         self._md.treeprocessors.register(_ImageCollector(self._md, self), "bangyang_images", 1)
         self._context: dict = {}
+        self.touched: list[Path] = []  # every image path looked up: a document's dependencies
 
     def render(self, text: str, path: Path, body_line: int, problems: Problems) -> tuple[str, tuple[ImageRef, ...]]:
         images: list[ImageRef] = []
@@ -92,6 +93,7 @@ class MarkdownRenderer:
             )
             return None
         target = (doc.parent / src.replace("\\", "/")).resolve()
+        self.touched.append(target)
         if not target.is_relative_to(self.content_dir):
             problems.error(doc, line, field, f"图片“{src}”在 content 文件夹之外 (outside content/)", "把图片复制到本文件旁边，只写文件名")
             return None

@@ -53,6 +53,21 @@ class Release:
         if path is not None:
             path.write_bytes(data)
 
+    def link_from_live(self, rel: str, data: bytes, owner: str) -> None:
+        """A file whose bytes equal the live output's: hard-link it (cheap) rather
+        than write it; fall back to writing where links are not possible."""
+        path = self.claim(rel, owner)
+        if path is None:
+            return
+        live = self.output_dir / rel
+        try:
+            if live.stat().st_size == len(data):
+                os.link(live, path)
+                return
+        except OSError:
+            pass
+        path.write_bytes(data)
+
     def copy(self, rel: str, source: Path, owner: str) -> None:
         path = self.claim(rel, owner)
         if path is not None:

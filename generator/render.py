@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
 
+from .cache import BuildCache, digest, stamp
 from .config import MenuItem, builtin_theme_dir
 from .images import PublishedImage
 from .markup import IMAGE_SCHEME, cut_summary
-from .models import Activity, ImageRef, Profile, Slogan
+from .models import Activity, Doc, ImageRef, Profile, Slogan
 from .problems import Problems
 from .site import SiteModel
 
@@ -33,6 +35,7 @@ WEEKDAYS = "一二三四五六日"
 class OutputFile:
     path: str  # site-relative, e.g. "profiles/zhang-san/index.html"
     data: bytes
+    unchanged: bool = False  # the same bytes as in the last build (a cached render)
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,8 @@ def make_environment(site: SiteModel, images: dict[Path, PublishedImage], asset_
         keep_trailing_newline=True,
     )
     base_path = config.base_path
-    absolute_base = config.base_url if "://" in config.base_url else ""
+    parts = urlsplit(config.base_url)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme else ""  # url() already adds the base path
 
     def url(path: str = "") -> str:
         if "://" in path or path.startswith(("mailto:", "tel:", "#")):
@@ -70,7 +74,7 @@ def make_environment(site: SiteModel, images: dict[Path, PublishedImage], asset_
         return base_path + path.lstrip("/")
 
     def abs_url(path: str = "") -> str:
-        return (absolute_base.rstrip("/") + url(path)) if absolute_base else url(path)
+        return origin + url(path)
 
     def asset(name: str) -> str:
         version = asset_hashes.get(name)
@@ -189,38 +193,87 @@ def _menu(site: SiteModel) -> tuple[MenuItem, ...]:
     return tuple(items) + site.config.menu
 
 
-def render_site(site: SiteModel, images: dict[Path, PublishedImage], asset_hashes: dict[str, str], problems: Problems) -> list[OutputFile]:
+@dataclass(frozen=True)
+class PageJob:
+    template: str
+    path: str
+    context: dict[str, Any]
+    deps: tuple[Doc, ...] | None  # the documents the page shows; None: all of them
+
+
+def render_site(
+    site: SiteModel,
+    images: dict[Path, PublishedImage],
+    asset_hashes: dict[str, str],
+    problems: Problems,
+    cache: BuildCache | None = None,
+) -> list[OutputFile]:
+    """Render every page; with a cache, a page whose inputs are unchanged is reused."""
+    cache = cache if cache is not None else BuildCache()
     env = make_environment(site, images, asset_hashes)
+    everything = digest(cache.version_of(d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
+    common = _common_key(site, asset_hashes)
     files: list[OutputFile] = []
-    for template, path, context in _pages(site, images):
+    fresh: dict[str, tuple[str, bytes]] = {}
+    for job in _pages(site, images):
+        deps = everything if job.deps is None else digest(cache.version_of(d) for d in job.deps)
+        key = digest((common, job.template, deps))
+        known = cache.pages.get(job.path)
+        if known is not None and known[0] == key:
+            files.append(OutputFile(job.path, known[1], unchanged=True))
+            fresh[job.path] = known
+            cache.pages_reused += 1
+            continue
         try:
-            html_text = env.get_template(template).render(**context)
+            data = env.get_template(job.template).render(**job.context).encode("utf-8")
         except jinja2.TemplateError as exc:
             problems.error(
-                f"templates/{getattr(exc, 'name', None) or template}",
+                f"templates/{getattr(exc, 'name', None) or job.template}",
                 getattr(exc, "lineno", 0) or 0,
                 "",
                 f"模板错误 template error: {exc}",
                 "检查自定义模板 templates/ 中的这个文件",
             )
             continue
-        files.append(OutputFile(path, html_text.encode("utf-8")))
+        cache.pages_rendered += 1
+        fresh[job.path] = (key, data)
+        files.append(OutputFile(job.path, data))
+    cache.pages = fresh
     return files
+
+
+def _common_key(site: SiteModel, asset_hashes: dict[str, str]) -> str:
+    """What any page may show besides its own documents: settings, templates,
+    the menu, taxonomies and everything that changes with the clock."""
+    templates = sorted(stamp(p) for d in theme_dirs(site.config.templates_dir) for p in d.rglob("*.html"))
+    return digest(
+        (
+            repr(site.config),
+            templates,
+            sorted(asset_hashes.items()),
+            [(t.name, t.slug, t.count) for t in (*site.categories, *site.themes, *site.tags)],
+            [(p.title, p.url, p.menu) for p in site.pages],
+            [a.status(site.now) for a in site.activities],
+            [s.slug for s in site.current_slogans],
+            site.now.year,
+        )
+    )
 
 
 def _index(url: str) -> str:
     return url + "index.html"
 
 
-def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(template, output path, context) for every HTML page of the site."""
+def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[PageJob]:
+    """Every HTML page of the site: template, output path, context, dependencies."""
     cfg = site.config
 
     def meta(title: str, path: str, **kw: Any) -> PageMeta:
         return PageMeta(title=title, path=path, **kw)
 
-    yield "index.html", "index.html", {"meta": meta(cfg.title, "", description=cfg.description, section="")}
-    yield (
+    yield PageJob("index.html", "index.html", {"meta": meta(cfg.title, "", description=cfg.description, section="")}, None)
+    all_profiles = tuple(site.profiles)
+    yield PageJob(
         "profiles/list.html",
         "profiles/index.html",
         {
@@ -231,90 +284,44 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[tupl
                 section="profiles/",
             )
         },
+        all_profiles,
     )
     for term in site.categories:
-        yield (
-            "profiles/category.html",
-            _index(term.url),
-            {
-                "term": term,
-                "meta": meta(
-                    f"{term.name} · 先进典型", term.url, description=f"{term.name}（{len(term.profiles)}人）", section="profiles/"
-                ),
-            },
-        )
+        description = f"{term.name}（{len(term.profiles)}人）"
+        context = {"term": term, "meta": meta(f"{term.name} · 先进典型", term.url, description=description, section="profiles/")}
+        yield PageJob("profiles/category.html", _index(term.url), context, term.profiles)
     for profile in site.profiles:
-        yield "profiles/single.html", _index(profile.url), _profile_context(site, profile, images)
-    yield (
-        "honors.html",
-        "honors/index.html",
-        {"meta": meta("荣誉榜", "honors/", description=f"{cfg.title}先进典型荣誉榜：按年份和级别列出每一项荣誉", section="honors/")},
-    )
-    yield (
-        "activities/list.html",
-        "activities/index.html",
-        {"meta": meta("主题活动", "activities/", description=f"{cfg.title}主题活动：即将开始、进行中与往期活动", section="activities/")},
-    )
+        context = _profile_context(site, profile, images)
+        yield PageJob("profiles/single.html", _index(profile.url), context, (profile, *context["related"]))
+    honors_meta = meta("荣誉榜", "honors/", description=f"{cfg.title}先进典型荣誉榜：按年份和级别列出每一项荣誉", section="honors/")
+    yield PageJob("honors.html", "honors/index.html", {"meta": honors_meta}, all_profiles)
+    activities_meta = meta("主题活动", "activities/", description=f"{cfg.title}主题活动：即将开始、进行中与往期活动", section="activities/")
+    yield PageJob("activities/list.html", "activities/index.html", {"meta": activities_meta}, tuple(site.activities))
     for term in site.themes:
-        yield (
-            "activities/theme.html",
-            _index(term.url),
-            {
-                "term": term,
-                "meta": meta(
-                    f"{term.name} · 主题活动",
-                    term.url,
-                    description=f"{term.name}主题活动（{len(term.activities)}项）",
-                    section="activities/",
-                ),
-            },
-        )
+        description = f"{term.name}主题活动（{len(term.activities)}项）"
+        context = {"term": term, "meta": meta(f"{term.name} · 主题活动", term.url, description=description, section="activities/")}
+        yield PageJob("activities/theme.html", _index(term.url), context, term.activities)
     for activity in site.activities:
-        yield (
-            "activities/single.html",
-            _index(activity.url),
-            {
-                "activity": activity,
-                "term": site.theme_of(activity),
-                "tags": site.tag_terms(activity.tags),
-                "meta": meta(
-                    activity.title,
-                    activity.url,
-                    description=activity.summary,
-                    section="activities/",
-                    image=images.get(activity.cover.source) if activity.cover else None,
-                    og_type="article",
-                ),
-            },
-        )
-    yield (
-        "slogans.html",
-        "slogans/index.html",
-        {
-            "groups": _slogan_groups(site.slogans),
-            "meta": meta("宣传标语", "slogans/", description=f"{cfg.title}宣传标语与公益广告", section="slogans/"),
-        },
-    )
-    yield "tags/list.html", "tags/index.html", {"meta": meta("标签", "tags/", description="按标签浏览先进典型和主题活动", section="tags/")}
+        image = images.get(activity.cover.source) if activity.cover else None
+        context = {
+            "activity": activity,
+            "term": site.theme_of(activity),
+            "tags": site.tag_terms(activity.tags),
+            "meta": meta(activity.title, activity.url, description=activity.summary, section="activities/", image=image, og_type="article"),
+        }
+        yield PageJob("activities/single.html", _index(activity.url), context, (activity,))
+    slogans_meta = meta("宣传标语", "slogans/", description=f"{cfg.title}宣传标语与公益广告", section="slogans/")
+    yield PageJob("slogans.html", "slogans/index.html", {"groups": _slogan_groups(site.slogans), "meta": slogans_meta}, tuple(site.slogans))
+    tags_meta = meta("标签", "tags/", description="按标签浏览先进典型和主题活动", section="tags/")
+    yield PageJob("tags/list.html", "tags/index.html", {"meta": tags_meta}, (*site.profiles, *site.activities))
     for term in site.tags:
-        yield (
-            "tags/single.html",
-            _index(term.url),
-            {
-                "term": term,
-                "meta": meta(f"标签：{term.name}", term.url, description=f"标签“{term.name}”下的先进典型和主题活动", section="tags/"),
-            },
-        )
+        description = f"标签“{term.name}”下的先进典型和主题活动"
+        context = {"term": term, "meta": meta(f"标签：{term.name}", term.url, description=description, section="tags/")}
+        yield PageJob("tags/single.html", _index(term.url), context, (*term.profiles, *term.activities))
     for page in site.pages:
-        yield (
-            "page.html",
-            _index(page.url),
-            {
-                "doc": page,
-                "meta": meta(page.title, page.url, description=_first_words(page.body_html), section=page.url),
-            },
-        )
-    yield "404.html", "404.html", {"meta": meta("页面未找到", "404.html", description="页面未找到")}
+        context = {"doc": page, "meta": meta(page.title, page.url, description=_first_words(page.body_html), section=page.url)}
+        yield PageJob("page.html", _index(page.url), context, (page,))
+    yield PageJob("404.html", "404.html", {"meta": meta("页面未找到", "404.html", description="页面未找到")}, ())
 
 
 def _profile_context(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from .build import build
+from .cache import BuildCache
 from .config import Config, load_config
 from .load import is_ignored
 from .problems import BuildFailed, Problem, Problems
@@ -93,6 +94,7 @@ class Rebuilder:
         self.first_event = 0.0
         self.stopping = threading.Event()
         self.builds = 0
+        self.cache = BuildCache()  # documents and pages carried from build to build
         self.thread = threading.Thread(target=self._loop, name="bangyang-rebuild", daemon=True)
 
     def mark(self) -> None:
@@ -109,8 +111,12 @@ class Rebuilder:
         ok = False
         try:
             if not problems:
-                result = build(config, problems)
-                self.log(f"已重新生成 rebuilt: {result.pages} 个页面，{result.seconds:.2f} 秒")
+                result = build(config, problems, self.cache)
+                c = self.cache
+                self.log(
+                    f"已重新生成 rebuilt in {result.seconds:.2f} s: 读取 {c.docs_parsed} 个文件（{c.docs_reused} 个未变），"
+                    f"生成 {c.pages_rendered} 个页面（{c.pages_reused} 个未变）"
+                )
                 ok = True
         except BuildFailed:
             pass

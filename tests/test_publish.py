@@ -76,7 +76,7 @@ def test_a_file_renamed_to_jpg_that_is_no_image_is_reported(site, capsys):
     site.write("content/profiles/zhang/index.md", "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\nphoto: portrait.jpg\n---\n")
     assert site.run("build") == 1
     err = capsys.readouterr().err
-    assert "content/profiles/zhang/portrait.jpg" in err and "不是可识别的图片" in err
+    assert "content/profiles/zhang/index.md:5" in err and "portrait.jpg" in err and "不是可识别的图片" in err
 
 
 def test_an_output_folder_inside_content_is_refused(site, capsys):

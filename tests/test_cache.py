@@ -1,0 +1,128 @@
+"""Incremental rebuilds: redo only what a change needs, and end up with the
+same bytes as a clean build."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.cache import BuildCache
+from generator.config import load_config
+from generator.problems import BuildFailed, Problems
+
+P = "---\nname: {name}\ncategory: {category}\ndate: 2024-03-0{day}\ntags: [{tag}]\n---\n{body}\n"
+
+
+def _profile(site, slug: str, name: str, category: str = "道德模范", day: int = 1, tag: str = "爱岗敬业", body: str = "事迹。") -> None:
+    site.write(f"content/profiles/{slug}/index.md", P.format(name=name, category=category, day=day, tag=tag, body=body))
+
+
+def _build(root: Path, cache: BuildCache | None, out: Path | None = None):
+    problems = Problems(rel_to=root)
+    config = load_config(root, problems, output_dir=out)
+    return build(config, problems, cache)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _touch_later(path: Path) -> None:
+    # Make sure the mtime moves even on file systems with coarse timestamps.
+    st = path.stat()
+    time.sleep(0.01)
+    import os
+
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+@pytest.fixture
+def sample(site, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
+    _profile(site, "zhang", "张晓明", day=1)
+    _profile(site, "wang", "王秀兰", day=2)
+    _profile(site, "li", "李建国", category="劳动模范", day=3, tag="岗位建功")
+    site.write("content/activities/a/index.md", "---\ntitle: 学雷锋日\ntheme: 志愿服务\nstart: 2027-03-05 09:00\n---\n")
+    site.write("content/slogans/a.md", "---\ntext: 讲文明 树新风\n---\n")
+    site.write("content/pages/about.md", "---\ntitle: 关于我们\nslug: about\nmenu: true\n---\n关于。\n")
+    return site
+
+
+def test_an_unchanged_rebuild_parses_and_renders_nothing(sample):
+    cache = BuildCache()
+    first = _build(sample.root, cache)
+    assert cache.docs_parsed == 6 and cache.pages_rendered == first.pages
+    _build(sample.root, cache)
+    assert cache.docs_parsed == 0 and cache.docs_reused == 6
+    assert cache.pages_rendered == 0 and cache.pages_reused == first.pages
+
+
+def test_a_profile_edit_rerenders_its_page_and_its_lists_only(sample):
+    cache = BuildCache()
+    first = _build(sample.root, cache)
+    _profile(sample, "li", "李建国", category="劳动模范", day=3, tag="岗位建功", body="新的事迹。")
+    _touch_later(sample.root / "content/profiles/li/index.md")
+    _build(sample.root, cache)
+    assert cache.docs_parsed == 1
+    # its page, home, profiles index, its category, honors, tags index, its tag
+    assert 5 <= cache.pages_rendered <= 8 < first.pages
+    assert "新的事迹" in sample.html("profiles/li/index.html")
+
+
+def test_a_template_or_settings_change_rerenders_everything(sample):
+    cache = BuildCache()
+    first = _build(sample.root, cache)
+    sample.write("site.toml", 'title = "十堰公路文明网"\n')
+    _build(sample.root, cache)
+    assert cache.pages_rendered == first.pages
+    sample.write("templates/404.html", '{% extends "base.html" %}{% block main %}<h1>没有这个页面</h1>{% endblock %}\n')
+    _build(sample.root, cache)
+    assert cache.pages_rendered == first.pages
+    assert "没有这个页面" in sample.html("404.html")
+
+
+def test_a_series_of_cached_rebuilds_equals_a_clean_build(sample, tmp_path):
+    cache = BuildCache()
+    _build(sample.root, cache)
+    root = sample.root
+    edits = [
+        lambda: _profile(sample, "zhang", "张晓明", day=1, body="改过的事迹。"),
+        lambda: _profile(sample, "zhao", "赵海涛", category="劳动模范", day=4, tag="岗位建功"),
+        lambda: (root / "content/profiles/wang").rename(root / "content/profiles/wang-xiu-lan"),
+        lambda: shutil.rmtree(root / "content/profiles/li"),
+        lambda: sample.image("content/activities/a/cover.jpg", (800, 500)),
+        lambda: sample.write("content/activities/a/index.md", "---\ntitle: 学雷锋日\ntheme: 志愿服务\nstart: 2027-03-05 09:00\ncover: cover.jpg\n---\n"),
+        lambda: sample.image("content/activities/a/01.jpg", (600, 400), color="#2b6cb0"),  # joins the default gallery
+        lambda: sample.write("content/pages/about.md", "---\ntitle: 关于本站\nslug: about\nmenu: true\n---\n关于。\n"),
+        lambda: sample.write("site.toml", "[images]\nwidths = [320, 800]\n"),
+        lambda: (root / "content/slogans/a.md").unlink(),
+    ]
+    for i, edit in enumerate(edits):
+        edit()
+        for path in (root / "content").rglob("*"):
+            if path.is_file() and path.stat().st_mtime > time.time() - 2:
+                _touch_later(path)
+        _build(root, cache)
+        clean = tmp_path / f"clean{i}"
+        _build(root, None, out=clean)
+        assert _tree(sample.out) == _tree(clean), f"after edit {i}"
+
+
+def test_a_failed_rebuild_keeps_the_cache_consistent(sample, tmp_path):
+    cache = BuildCache()
+    _build(sample.root, cache)
+    _profile(sample, "zhang", "张晓明", day=1, body="第二版。")
+    sample.write_bytes("content/profiles/zhang/bad.jpg", b"not an image")
+    sample.write("content/profiles/zhang/index.md", P.format(name="张晓明", category="道德模范", day=1, tag="x", body="![坏图](bad.jpg)"))
+    with pytest.raises(BuildFailed):
+        _build(sample.root, cache)
+    (sample.root / "content/profiles/zhang/bad.jpg").unlink()
+    _profile(sample, "zhang", "张晓明", day=1, body="第三版。")
+    _touch_later(sample.root / "content/profiles/zhang/index.md")
+    _build(sample.root, cache)
+    _build(sample.root, None, out=tmp_path / "clean")
+    assert _tree(sample.out) == _tree(tmp_path / "clean")
