@@ -95,7 +95,9 @@ def test_a_series_of_cached_rebuilds_equals_a_clean_build(sample, tmp_path):
         lambda: (root / "content/profiles/wang").rename(root / "content/profiles/wang-xiu-lan"),
         lambda: shutil.rmtree(root / "content/profiles/li"),
         lambda: sample.image("content/activities/a/cover.jpg", (800, 500)),
-        lambda: sample.write("content/activities/a/index.md", "---\ntitle: 学雷锋日\ntheme: 志愿服务\nstart: 2027-03-05 09:00\ncover: cover.jpg\n---\n"),
+        lambda: sample.write(
+            "content/activities/a/index.md", "---\ntitle: 学雷锋日\ntheme: 志愿服务\nstart: 2027-03-05 09:00\ncover: cover.jpg\n---\n"
+        ),
         lambda: sample.image("content/activities/a/01.jpg", (600, 400), color="#2b6cb0"),  # joins the default gallery
         lambda: sample.write("content/pages/about.md", "---\ntitle: 关于本站\nslug: about\nmenu: true\n---\n关于。\n"),
         lambda: sample.write("site.toml", "[images]\nwidths = [320, 800]\n"),

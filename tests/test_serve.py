@@ -16,7 +16,9 @@ from generator.serve import DevServer
 PROFILE = "---\nname: {name}\ncategory: 道德模范\ndate: 2024-03-05\nsummary: {summary}\n---\n## 事迹\n\n{body}\n"
 
 
-def _write_profile(site, name="张晓明", summary="二十年坚守公路养护一线", body="他每天清晨五点出门巡路。", rel="content/profiles/zhang/index.md"):
+def _write_profile(
+    site, name="张晓明", summary="二十年坚守公路养护一线", body="他每天清晨五点出门巡路。", rel="content/profiles/zhang/index.md"
+):
     site.write(rel, PROFILE.format(name=name, summary=summary, body=body))
 
 
