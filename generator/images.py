@@ -320,15 +320,16 @@ def publish_images(
                 ref.doc, ref.line, ref.field, f"图片 {image.source.name} 无法解码，可能已损坏或不完整 ({error})", "重新导出或复制这张照片"
             )
     used = []
-    for image in plan.values():
-        for variant in image.variants:
-            stored = cache.path(variant)
-            if stored.is_file():
-                target = release_dir / variant.url
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _link_or_copy(stored, target)
-                os.utime(stored)  # last used: keeps it from being pruned
-                used.append(stored)
+    # Two sources with the same bytes and name share their variants: publish each once.
+    variants = {v.url: v for image in plan.values() for v in image.variants}
+    for rel, variant in sorted(variants.items()):
+        stored = cache.path(variant)
+        if stored.is_file():
+            target = release_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(stored, target)
+            os.utime(stored)  # last used: keeps it from being pruned
+            used.append(stored)
     cache.save_index()
     cache.prune(used)
     return len(todo), cached

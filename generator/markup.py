@@ -59,6 +59,23 @@ def _line_of(text: str, needle: str, body_line: int) -> int:
     return body_line + text.count("\n", 0, index) if index >= 0 else body_line
 
 
+class _BodyStructure(Treeprocessor):
+    """The page's title is its only h1: a `# ` in a body becomes h2. Tables
+    get a focusable scroll region so a wide one can be scrolled on a phone."""
+
+    def run(self, root: ET.Element) -> None:
+        for heading in root.iter("h1"):
+            heading.tag = "h2"
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    wrap = ET.Element("div", {"class": "table-wrap", "role": "region", "tabindex": "0", "aria-label": "表格"})
+                    parent.remove(child)
+                    wrap.append(child)
+                    wrap.tail, child.tail = child.tail, None
+                    parent.insert(index, wrap)
+
+
 class MarkdownRenderer:
     def __init__(self, content_dir: Path):
         self.content_dir = content_dir.resolve()
@@ -68,6 +85,7 @@ class MarkdownRenderer:
             output_format="html",
         )
         self._md.treeprocessors.register(_ImageCollector(self._md, self), "bangyang_images", 1)
+        self._md.treeprocessors.register(_BodyStructure(self._md), "bangyang_structure", 6)  # before toc (5)
         self._context: dict = {}
         self.touched: list[Path] = []  # every image path looked up: a document's dependencies
 

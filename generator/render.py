@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +26,7 @@ from .markup import IMAGE_SCHEME, cut_summary
 from .models import Activity, Doc, ImageRef, Profile, Slogan
 from .problems import Problems
 from .site import SiteModel
+from .slugs import slugify
 
 STATUS_NAMES = {"upcoming": "即将开始", "ongoing": "进行中", "ended": "已结束"}
 WEEKDAYS = "一二三四五六日"
@@ -153,6 +154,8 @@ def make_environment(site: SiteModel, images: dict[Path, PublishedImage], asset_
         status=lambda a: a.status(site.now),
         initial=lambda name: (name or "?")[:1],
         time_range=time_range,
+        last_day=last_day,
+        slugify=slugify,
     )
     return env
 
@@ -165,19 +168,27 @@ def datetime_cn(value: datetime) -> str:
     return f"{date_cn(value)} {value.hour:02d}:{value.minute:02d}"
 
 
+def last_day(value: datetime) -> datetime:
+    """The last moment inside an exclusive end (an `until` or all-day `end`)."""
+    return value - timedelta(seconds=1)
+
+
 def time_range(activity: Activity) -> str:
-    """Human text for an activity's dates, e.g. 2024年3月5日（周二）09:00."""
+    """Human text for an activity's dates, e.g. 2024年3月5日（周二）09:00–11:30."""
     start, end = activity.start, activity.end
     text = f"{date_cn(start)}（周{WEEKDAYS[start.weekday()]}）"
     if not activity.all_day:
         text += f" {start:%H:%M}"
-    last_day = end if not activity.all_day else end.fromtimestamp(end.timestamp() - 1, end.tzinfo)
-    if last_day.date() != start.date():
-        text += f" 至 {date_cn(last_day)}"
+    default_end = end == start.replace(hour=0, minute=0, second=0) + timedelta(days=1)
+    if default_end:
+        return text  # no end given: the day of the start
+    last = last_day(end) if activity.all_day else end
+    if last.date() != start.date():
+        text += f" 至 {date_cn(last)}"
         if not activity.all_day:
-            text += f" {last_day:%H:%M}"
-    elif not activity.all_day and end.time() != start.time() and end.hour + end.minute:
-        text += f"–{end:%H:%M}"
+            text += f" {last:%H:%M}"
+    elif not activity.all_day:
+        text += f"–{last:%H:%M}"
     return text
 
 

@@ -21,9 +21,15 @@ def test_chinese_headings_get_ids_that_keep_the_chinese(tmp_path):
     assert '<h2 id="成长经历">成长经历</h2>' in html and 'id="群众评价"' in html
 
 
-def test_tables_and_lists_render(tmp_path):
+def test_tables_scroll_in_a_focusable_region_and_lists_render(tmp_path):
     html, _ = _render(tmp_path, "| 年份 | 荣誉 |\n|---|---|\n| 2023 | 十堰好人 |\n\n- 一\n- 二\n")
-    assert "<table>" in html and "<td>十堰好人</td>" in html and "<li>二</li>" in html
+    assert '<div aria-label="表格" class="table-wrap" role="region" tabindex="0"><table>' in html
+    assert "<td>十堰好人</td>" in html and "<li>二</li>" in html
+
+
+def test_a_level_one_heading_in_a_body_becomes_level_two(tmp_path):
+    html, _ = _render(tmp_path, "# 主要事迹\n\n正文\n")
+    assert '<h2 id="主要事迹">主要事迹</h2>' in html and "<h1" not in html
 
 
 def test_a_summary_is_cut_at_a_chinese_sentence_end():
