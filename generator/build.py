@@ -18,12 +18,14 @@ from pathlib import Path
 from . import __version__
 from .cache import BuildCache
 from .config import Config, builtin_theme_dir
+from .extras import build_extras
 from .images import ImageCache, plan_images, publish_images, terminal_progress
 from .load import Content, is_ignored, load_content
 from .models import ImageRef
 from .problems import BuildFailed, Problem, Problems
 from .publish import Release
 from .render import render_site
+from .search import index_release
 from .site import SiteModel, build_site_model
 
 
@@ -90,7 +92,9 @@ def build(config: Config, problems: Problems, cache: BuildCache | None = None) -
             image_plan, release.dir, image_cache, problems, jobs=config.jobs, progress=terminal_progress("图片 images")
         )
         _copy_static(config, release)
-        # extras (search index, feeds, sitemap, JSON, iCalendar, kiosk) go here.
+        for extra in build_extras(site, image_plan, pages):
+            release.write(extra.path, extra.data, "extras")
+        index_release(release.dir, config, problems)  # reads the written HTML
         if problems:
             raise BuildFailed(problems.errors)
         build_id = _release_id(release.dir)

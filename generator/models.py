@@ -154,3 +154,12 @@ class Page(Doc):
     @property
     def images(self) -> tuple[ImageRef, ...]:
         return self.body_images
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """A file of the built site, before it is written."""
+
+    path: str  # site-relative, e.g. "profiles/zhang-san/index.html"
+    data: bytes
+    unchanged: bool = False  # the same bytes as in the last build (a cached render)

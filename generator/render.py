@@ -10,33 +10,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import segno
 from markupsafe import Markup, escape
 
 from .cache import BuildCache, digest, stamp
 from .config import MenuItem, builtin_theme_dir
 from .images import PublishedImage
+from .kiosk import render_kiosks
 from .markup import IMAGE_SCHEME, cut_summary
-from .models import Activity, Doc, ImageRef, Profile, Slogan
+from .models import Activity, Doc, ImageRef, OutputFile, Profile, Slogan
 from .problems import Problems
 from .site import SiteModel
 from .slugs import slugify
 
 STATUS_NAMES = {"upcoming": "即将开始", "ongoing": "进行中", "ended": "已结束"}
 WEEKDAYS = "一二三四五六日"
-
-
-@dataclass(frozen=True)
-class OutputFile:
-    path: str  # site-relative, e.g. "profiles/zhang-san/index.html"
-    data: bytes
-    unchanged: bool = False  # the same bytes as in the last build (a cached render)
 
 
 @dataclass(frozen=True)
@@ -118,6 +113,12 @@ def make_environment(site: SiteModel, images: dict[Path, PublishedImage], asset_
             attrs.append(f'class="{escape(class_)}"')
         return Markup(f"<picture>{sources}<img {' '.join(attrs)}></picture>")
 
+    def qr_svg(path: str, title: str = "") -> Markup:
+        """An inline SVG QR code of a page's absolute URL (for phones in front of a screen or poster)."""
+        qr = segno.make(abs_url(path), error="m")
+        svg = qr.svg_inline(scale=4, border=2, dark="#000", light="#fff", title=title or None, omitsize=True)
+        return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+
     def image_of(ref: ImageRef | None) -> PublishedImage | None:
         return images.get(ref.source) if ref else None
 
@@ -142,6 +143,7 @@ def make_environment(site: SiteModel, images: dict[Path, PublishedImage], asset_
         asset=asset,
         picture=picture,
         image_of=image_of,
+        qr_svg=qr_svg,
         menu=_menu(site),
         now=site.now,
         status_names=STATUS_NAMES,
@@ -250,6 +252,7 @@ def render_site(
         fresh[job.path] = (key, data)
         files.append(OutputFile(job.path, data))
     cache.pages = fresh
+    files.extend(render_kiosks(site, images, env))
     return files
 
 
@@ -332,6 +335,12 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
     for page in site.pages:
         context = {"doc": page, "meta": meta(page.title, page.url, description=_first_words(page.body_html), section=page.url)}
         yield PageJob("page.html", _index(page.url), context, (page,))
+    search_meta = meta("搜索", "search/", description=f"搜索{cfg.title}的先进典型、主题活动和宣传标语", section="search/")
+    yield PageJob("search.html", "search/index.html", {"meta": search_meta}, ())
+    for profile in site.profiles:
+        context = _profile_context(site, profile, images)
+        context["meta"] = replace(context["meta"], title=f"{profile.name} · 宣传海报", path=f"{profile.url}poster/")
+        yield PageJob("profiles/poster.html", f"{profile.url}poster/index.html", context, (profile,))
     yield PageJob("404.html", "404.html", {"meta": meta("页面未找到", "404.html", description="页面未找到")}, ())
 
 
