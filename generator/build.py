@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from .images import ImageCache, plan_images, publish_images, terminal_progress
 from .load import Content, is_ignored, load_content
 from .models import ImageRef
 from .problems import BuildFailed, Problem, Problems
-from .publish import Release
+from .publish import BuildLocked, OutputLock, Release
 from .render import render_site
 from .search import index_release
 from .site import SiteModel, build_site_model
@@ -62,7 +63,9 @@ def site_images(site: SiteModel) -> list[ImageRef]:
     return [ref for doc in (*site.profiles, *site.activities, *site.slogans, *site.pages) for ref in doc.images]
 
 
-def build(config: Config, problems: Problems, cache: BuildCache | None = None) -> BuildResult:
+def build(
+    config: Config, problems: Problems, cache: BuildCache | None = None, on_lock_wait: Callable[[], None] | None = None
+) -> BuildResult:
     """One build. `cache` (kept by `serve`) carries parsed documents and rendered
     pages from the previous build; without it everything is done afresh."""
     started = time.perf_counter()
@@ -77,6 +80,42 @@ def build(config: Config, problems: Problems, cache: BuildCache | None = None) -
     if problems:
         raise BuildFailed(problems.errors)
 
+    try:
+        with OutputLock(config.output_dir, on_wait=on_lock_wait):
+            pages, images_made, images_cached, build_id, files = _write_release(config, site, image_plan, image_cache, cache, problems)
+    except BuildLocked:
+        problems.error(
+            "output",
+            0,
+            "",
+            "另一个生成一直在写这个输出文件夹，本次没有生成 (another build holds the output folder)",
+            "等另一个 bangyang build / serve 结束后再试",
+        )
+        raise BuildFailed(problems.errors) from None
+    except OSError as exc:
+        problems.error(
+            str(config.output_dir),
+            0,
+            "",
+            f"无法写入输出文件夹：{exc.strerror or exc} (cannot write the output)",
+            "检查磁盘空间和文件夹权限；上一次生成的网站没有改动",
+        )
+        raise BuildFailed(problems.errors) from None
+    return BuildResult(
+        pages=len(pages),
+        images_made=images_made,
+        images_cached=images_cached,
+        files=files,
+        seconds=time.perf_counter() - started,
+        build_id=build_id,
+        warnings=tuple(problems.warnings),
+    )
+
+
+def _write_release(
+    config: Config, site: SiteModel, image_plan: dict, image_cache: ImageCache, cache: BuildCache, problems: Problems
+) -> tuple[list, int, int, str, int]:
+    """Everything after the gate, into a fresh folder swapped in at the end."""
     release = Release(config.output_dir, problems)
     try:
         asset_hashes = _copy_theme_assets(config, release)
@@ -118,15 +157,7 @@ def build(config: Config, problems: Problems, cache: BuildCache | None = None) -
         release.discard()
         cache.pages.clear()  # rendered but never published: not what the live output holds
         raise
-    return BuildResult(
-        pages=len(pages),
-        images_made=images_made,
-        images_cached=images_cached,
-        files=len(release.owners),
-        seconds=time.perf_counter() - started,
-        build_id=build_id,
-        warnings=tuple(problems.warnings),
-    )
+    return pages, images_made, images_cached, build_id, len(release.owners)
 
 
 def _copy_theme_assets(config: Config, release: Release) -> dict[str, str]:
@@ -160,10 +191,12 @@ def _copy_static(config: Config, release: Release) -> None:
 
 
 def _release_id(folder: Path) -> str:
-    """A hash of every file's path and bytes: the same content gives the same id."""
+    """A hash of every file's path and bytes: the same content gives the same id,
+    so a kiosk reloads only for a real change. The search index is left out: it
+    follows the pages, and Pagefind does not write it byte for byte the same."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
+        if path.is_file() and path.relative_to(folder).parts[0] != "pagefind":
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:16]

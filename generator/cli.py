@@ -141,9 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         return _report(problems)
     try:
-        result = build(config, problems)
+        result = build(
+            config, problems, on_lock_wait=lambda: print("另一个生成正在进行，等待它结束… (waiting for another build)", file=sys.stderr)
+        )
     except BuildFailed:
         return _report(problems)
+    except KeyboardInterrupt:
+        print("\n已取消，output/ 保持不变 (cancelled; output unchanged)", file=sys.stderr)
+        return 130
     _print_problems(result.warnings)
     print(
         f"完成：{result.pages} 个页面，图片新生成 {result.images_made} / 来自缓存 {result.images_cached}，"

@@ -52,11 +52,59 @@ class MenuItem:
 
 @dataclass(frozen=True)
 class KioskScreen:
+    """One [[kiosk]] screen. `show` holds normalised entries ("profiles:category=道德模范");
+    `days` are ISO weekdays (1 = Monday) and `hours` minute ranges of the day, both
+    empty for "always on"; a range whose end is before its start runs past midnight."""
+
     name: str
     title: str
     orientation: str = "landscape"
     seconds: int = 12
     show: tuple[str, ...] = ("slogans", "profiles:featured", "activities:upcoming")
+    days: tuple[int, ...] = ()
+    hours: tuple[tuple[int, int], ...] = ()
+
+    # kind → filters it accepts; "featured", "upcoming", "ongoing" need no value
+    SHOW_KINDS = {
+        "slogans": ("theme",),
+        "profiles": ("featured", "category"),
+        "activities": ("upcoming", "ongoing", "theme"),
+    }
+    SHOW_EXAMPLES = (
+        "slogans",
+        "slogans:theme=全民阅读",
+        "profiles",
+        "profiles:featured",
+        "profiles:category=道德模范",
+        "activities",
+        "activities:upcoming",
+        "activities:ongoing",
+        "activities:theme=志愿服务",
+    )
+    WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+    @classmethod
+    def parse_show(cls, entry: str) -> tuple[str, str, str]:
+        """Split "profiles:category=道德模范" into ("profiles", "category", "道德模范"); raises
+        ValueError with a message for the user when the entry is not understood."""
+        text = entry.strip().replace("：", ":").replace("＝", "=")
+        kind, _, rest = text.partition(":")
+        kind = kind.strip()
+        if kind not in cls.SHOW_KINDS:
+            close = difflib.get_close_matches(kind, list(cls.SHOW_KINDS), n=1, cutoff=0.5)
+            raise ValueError(f"不认识的播放内容 unknown entry “{entry}”" + (f"，是不是想写 {close[0]}？" if close else ""))
+        if not rest.strip():
+            return kind, "", ""
+        key, eq, value = (part.strip() for part in rest.partition("="))
+        if key not in cls.SHOW_KINDS[kind]:
+            allowed = "、".join(f"{kind}:{k}" for k in cls.SHOW_KINDS[kind])
+            raise ValueError(f"“{entry}”：{kind} 没有筛选条件 “{key}” (unknown filter)，可用 {allowed}")
+        needs_value = key in ("theme", "category")
+        if needs_value and not value:
+            raise ValueError(f"“{entry}”：{key}= 后面要写名称 (missing value)")
+        if not needs_value and eq:
+            raise ValueError(f"“{entry}”：{key} 后面不用写 = (takes no value)")
+        return kind, key, value
 
 
 @dataclass(frozen=True)
@@ -127,7 +175,9 @@ _SECTION_KEYS = {
         "title": (str, "文字"),
         "orientation": (str, "landscape 或 portrait"),
         "seconds": (int, "整数秒"),
-        "show": (list, "列表"),
+        "show": (list, '播放内容列表，例如 ["slogans", "profiles:featured", "activities:upcoming"]'),
+        "days": (list, '星期列表，例如 ["mon", "tue", "wed", "thu", "fri"]'),
+        "hours": ((str, list), '时段，例如 "07:30-19:00" 或 ["08:00-12:00", "14:00-18:00"]'),
     },
 }
 _TYPE_NAMES = {str: "文字 text", int: "整数 integer", list: "列表 list", dict: "表 table", bool: "true 或 false"}
@@ -242,6 +292,16 @@ def load_config(
                 continue
             sect = _check_keys(entry, _SECTION_KEYS["menu"], f"menu[{i}].", path, problems)
             if "title" in sect and "url" in sect:
+                scheme = urlsplit(sect["url"].strip()).scheme.lower()
+                if scheme not in ("", "http", "https", "mailto", "tel"):
+                    problems.error(
+                        path,
+                        0,
+                        f"menu[{i}].url",
+                        f"菜单网址“{sect['url']}”不安全或无效 (only http, https or site paths)",
+                        '例如 url = "https://example.gov.cn/" 或 url = "about/"',
+                    )
+                    continue
                 items.append(MenuItem(sect["title"], sect["url"].lstrip("/")))
             else:
                 problems.error(path, 0, f"menu[{i}]", "菜单项需要 title 和 url", '例如 title = "关于我们"，url = "about/"')
@@ -262,32 +322,157 @@ def load_config(
     return Config(site_dir=site_dir, output_dir=out.resolve(), drafts=drafts, future=future, jobs=jobs, **kwargs)
 
 
-def _load_kiosks(entries: list[Any], path: Path, problems: Problems) -> tuple[KioskScreen, ...]:
-    screens = []
+def _load_kiosks(
+    entries: list[Any],
+    path: Path,
+    problems: Problems,
+    categories: tuple[str, ...] | None = None,
+    themes: tuple[str, ...] | None = None,
+) -> tuple[KioskScreen, ...]:
+    """[[kiosk]] tables → screens. With `categories` / `themes` given, a `show`
+    filter naming one that does not exist is reported too."""
+    screens: list[KioskScreen] = []
     for i, entry in enumerate(entries):
+        where = f"kiosk[{i}]"
         if not isinstance(entry, dict):
-            problems.error(path, 0, f"kiosk[{i}]", "每块屏幕应是 [[kiosk]] 表", '[[kiosk]]\nname = "lobby"')
+            problems.error(path, 0, where, "每块屏幕应是 [[kiosk]] 表", '[[kiosk]]\nname = "lobby"')
             continue
-        sect = _check_keys(entry, _SECTION_KEYS["kiosk"], f"kiosk[{i}].", path, problems)
-        name = sect.get("name", "")
-        if not name or not name.replace("-", "").isalnum() or not name.isascii():
-            problems.error(path, 0, f"kiosk[{i}].name", "屏幕名称应为英文字母、数字或连字符", '例如 name = "lobby"')
-            continue
-        orientation = sect.get("orientation", "landscape")
-        if orientation not in ("landscape", "portrait"):
+        sect = _check_keys(entry, _SECTION_KEYS["kiosk"], f"{where}.", path, problems)
+        name = sect.get("name", "").strip()
+        if not name or not name.replace("-", "").isalnum() or not name.isascii() or name != name.lower():
             problems.error(
-                path, 0, f"kiosk[{i}].orientation", f"不认识的方向 “{orientation}”", "只能是 landscape（横屏）或 portrait（竖屏）"
+                path, 0, f"{where}.name", "屏幕名称应为小写英文字母、数字或连字符 (used in the URL /kiosk/<name>/)", '例如 name = "lobby"'
             )
+            continue
+        if any(s.name == name for s in screens):
+            problems.error(path, 0, f"{where}.name", f"屏幕名称 “{name}” 重复 (two screens with one name)", "每块屏幕的 name 要不同")
+            continue
+        orientation = sect.get("orientation", "landscape").strip()
+        if orientation not in ("landscape", "portrait"):
+            problems.error(path, 0, f"{where}.orientation", f"不认识的方向 “{orientation}”", "只能是 landscape（横屏）或 portrait（竖屏）")
+            orientation = "landscape"
+        seconds = sect.get("seconds", 12)
+        if not 3 <= seconds <= 600:
+            problems.error(
+                path, 0, f"{where}.seconds", f"每页停留 {seconds} 秒不合适 (seconds must be 3–600)", "一般 10 到 15 秒，例如 seconds = 12"
+            )
+            seconds = min(600, max(3, seconds))
+        show = _kiosk_show(sect.get("show"), f"{where}.show", path, problems, categories, themes)
         screens.append(
             KioskScreen(
                 name=name,
-                title=sect.get("title", name),
+                title=sect.get("title", "").strip() or name,
                 orientation=orientation,
-                seconds=max(3, sect.get("seconds", 12)),
-                show=tuple(str(s) for s in sect.get("show", KioskScreen.show)),
+                seconds=seconds,
+                show=show,
+                days=_kiosk_days(sect.get("days"), f"{where}.days", path, problems),
+                hours=_kiosk_hours(sect.get("hours"), f"{where}.hours", path, problems),
             )
         )
     return tuple(screens)
+
+
+def _kiosk_show(
+    value: list[Any] | None,
+    where: str,
+    path: Path,
+    problems: Problems,
+    categories: tuple[str, ...] | None,
+    themes: tuple[str, ...] | None,
+) -> tuple[str, ...]:
+    if value is None:
+        return KioskScreen.show
+    examples = "可用：" + "、".join(KioskScreen.SHOW_EXAMPLES)
+    if not value:
+        problems.error(path, 0, where, "播放内容不能为空 (show is empty)", examples)
+        return ()
+    show: list[str] = []
+    for j, item in enumerate(value):
+        if not isinstance(item, str):
+            problems.error(path, 0, f"{where}[{j}]", f"播放内容应是文字，实际是 {type(item).__name__}", examples)
+            continue
+        try:
+            kind, key, filter_value = KioskScreen.parse_show(item)
+        except ValueError as exc:
+            problems.error(path, 0, f"{where}[{j}]", str(exc), examples)
+            continue
+        known = {("profiles", "category"): categories, ("activities", "theme"): themes}.get((kind, key))
+        if known is not None and filter_value not in known:
+            what = "类别 category" if key == "category" else "主题 theme"
+            problems.error(path, 0, f"{where}[{j}]", f"没有这个{what}：“{filter_value}”", "可用：" + "、".join(known))
+            continue
+        show.append(f"{kind}:{key}={filter_value}" if filter_value else f"{kind}:{key}" if key else kind)
+    return tuple(show)
+
+
+_CN_WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def _kiosk_days(value: list[Any] | None, where: str, path: Path, problems: Problems) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    days: set[int] = set()
+    for item in value:
+        text = str(item).strip().lower()[:3] if isinstance(item, str) else ""
+        cn = str(item).strip().replace("星期", "周").replace("天", "日") if isinstance(item, str) else ""
+        if text in KioskScreen.WEEKDAYS:
+            days.add(KioskScreen.WEEKDAYS.index(text) + 1)
+        elif cn in _CN_WEEKDAYS:
+            days.add(_CN_WEEKDAYS.index(cn) + 1)
+        else:
+            problems.error(
+                path,
+                0,
+                where,
+                f"不认识的星期 unknown weekday “{item}”",
+                '写 mon tue wed thu fri sat sun 或 周一…周日，例如 days = ["mon", "tue", "wed", "thu", "fri"]',
+            )
+            return ()
+    if not days:
+        problems.error(path, 0, where, "星期列表不能为空 (days is empty)", "不限星期就删掉 days 这一行")
+    return tuple(sorted(days))
+
+
+def _kiosk_hours(value: str | list[Any] | None, where: str, path: Path, problems: Problems) -> tuple[tuple[int, int], ...]:
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    ranges: list[tuple[int, int]] = []
+    for item in items:
+        span = _minute_range(item) if isinstance(item, str) else None
+        if span is None:
+            problems.error(
+                path,
+                0,
+                where,
+                f"时段写法不对 invalid hours “{item}”",
+                '格式为 "开始-结束"，24 小时制，例如 "07:30-19:00"；跨午夜如 "22:00-06:00"',
+            )
+            return ()
+        ranges.append(span)
+    if not ranges:
+        problems.error(path, 0, where, "时段列表不能为空 (hours is empty)", "全天播放就删掉 hours 这一行")
+    return tuple(ranges)
+
+
+def _minute_range(text: str) -> tuple[int, int] | None:
+    """ "07:30-19:00" → (450, 1140); "24:00" is allowed as an end."""
+    parts = text.replace("－", "-").replace("—", "-").replace("–", "-").replace("～", "-").replace("~", "-").replace("：", ":").split("-")
+    if len(parts) != 2:
+        return None
+    minutes = []
+    for part in parts:
+        hh, colon, mm = part.strip().partition(":")
+        if not (hh.isdigit() and (not colon or (mm.isdigit() and len(mm) == 2))):
+            return None
+        value = int(hh) * 60 + (int(mm) if colon else 0)
+        if int(mm or 0) > 59 or value > 24 * 60:
+            return None
+        minutes.append(value)
+    start, end = minutes
+    if start == end or start == 24 * 60:
+        return None
+    return start, end
 
 
 def _normalise_base_url(value: str, path: Path, problems: Problems) -> str:

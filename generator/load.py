@@ -59,7 +59,9 @@ def discover(content_dir: Path, problems: Problems) -> list[tuple[str, Path]]:
         if child.is_dir() and child.name in FOLDERS:
             kind = FOLDERS[child.name]
             for path in sorted(child.rglob("*")):
-                if not path.is_file() or any(is_ignored(p) for p in path.relative_to(child).parts):
+                if any(is_ignored(p) for p in path.relative_to(child).parts) or not _safe_source(path, content_dir, problems):
+                    continue
+                if not path.is_file():
                     continue
                 lower = path.name.lower()
                 if lower.endswith(MARKDOWN_SUFFIXES):
@@ -83,6 +85,25 @@ def discover(content_dir: Path, problems: Problems) -> list[tuple[str, Path]]:
                 "内容应放在 profiles、activities、slogans、pages 或 static 里",
             )
     return found
+
+
+def _safe_source(path: Path, content_dir: Path, problems: Problems) -> bool:
+    """No file outside content/ is ever read: symlinks out, loops and names with
+    control characters are reported and skipped."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in path.name):
+        problems.error(repr(path.name), 0, "", "文件名里有控制字符 (control character in a file name)", "把文件改成普通的名字")
+        return False
+    if not path.is_symlink():
+        return True
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        problems.error(path, 0, "", "符号链接无效或循环 (broken or looping symlink)", "删除这个链接，放入真正的文件")
+        return False
+    if not target.is_relative_to(content_dir.resolve()):
+        problems.error(path, 0, "", "这个链接指向 content 文件夹之外，不会读取 (symlink outside content/)", "把文件本身复制到 content 里")
+        return False
+    return True
 
 
 def _in_bundle(path: Path, kind_dir: Path) -> bool:
@@ -317,10 +338,6 @@ class _Validator:
             self.ok = False
         return made
 
-    def body(self) -> tuple[str, tuple[ImageRef, ...]]:
-        html_text, images = self.renderer.render(self.src.body, self.src.path, self.src.body_line, self.problems)
-        return html_text, images
-
     # -- one builder per kind -------------------------------------------------
     def build(self) -> Doc | None:
         if not self.src.has_front_matter:
@@ -338,15 +355,16 @@ class _Validator:
         return doc if self.ok else None
 
     def _common(self) -> dict[str, Any]:
-        html_text, images = self.body()
+        body = self.renderer.render(self.src.body, self.src.path, self.src.body_line, self.problems)
         rel = self.src.path.relative_to(self.config.content_dir).as_posix()
         return {
             "source": self.src.path,
             "rel": rel,
             "slug": self.slug(),
-            "body_html": html_text,
+            "body_html": body.html,
             "draft": self.boolean("draft"),
-            "body_images": images,
+            "body_images": body.images,
+            "links": body.links,
         }
 
     def _build_profile(self) -> Profile | None:

@@ -3,7 +3,10 @@
 One `MarkdownRenderer` per build (Python-Markdown instances are costly to
 create; `reset()` makes reuse safe). Body images are resolved relative to the
 Markdown file and replaced by `bangyang-image:` placeholders that the render
-stage turns into `<picture>` markup once the image plan is known.
+stage turns into `<picture>` markup once the image plan is known; links to
+other Markdown files (`[乙](乙.md)`) become `bangyang-link:` placeholders
+resolved to the target's URL. The HTML is sanitized (sanitize.py), and
+input that would make Python-Markdown run for minutes is refused first.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,12 +24,17 @@ from markdown.treeprocessors import Treeprocessor
 
 from .models import ImageRef
 from .problems import Problems
+from .sanitize import IMAGE_SCHEME, LINK_SCHEME, clean_body_html, scan_unsafe
 
-IMAGE_SCHEME = "bangyang-image:"
+# Python-Markdown is quadratic or deeply recursive on some inputs (`[` × 20000
+# takes minutes); no real article comes near these limits.
+MAX_BRACKETS_PER_BLOCK = 800
+MAX_LIST_INDENT = 48  # spaces: about twelve nested levels
+MAX_QUOTE_DEPTH = 16
 
 
-class _ImageCollector(Treeprocessor):
-    """Finds local images in a body; knows the current file through `context`."""
+class _LocalRefs(Treeprocessor):
+    """Finds local images and links in a body; knows the current file through `_context`."""
 
     def __init__(self, md: markdown.Markdown, renderer: MarkdownRenderer):
         super().__init__(md)
@@ -52,6 +61,30 @@ class _ImageCollector(Treeprocessor):
                 )
             img.set("src", IMAGE_SCHEME + ref.source.as_posix())
             ctx["images"].append(ref)
+        for a in root.iter("a"):
+            href = a.get("href", "")
+            parts = urlsplit(href)
+            if not href or parts.scheme or href.startswith("//"):
+                continue
+            line = _line_of(ctx["text"], href, ctx["body_line"])
+            if not parts.path:
+                ctx["anchors"].append((unquote(parts.fragment), line))
+                continue
+            if not parts.path.lower().endswith((".md", ".markdown")):
+                continue
+            target = (ctx["path"].parent / unquote(parts.path)).resolve()
+            if not target.is_relative_to(self.renderer.content_dir) or not target.is_file():
+                ctx["problems"].error(
+                    ctx["path"],
+                    line,
+                    "正文 body",
+                    f"链接的文件“{unquote(parts.path)}”不存在 (broken link)",
+                    "检查文件名；链接其他内容时写相对路径，例如 [王秀兰](王秀兰.md)",
+                )
+                continue
+            self.renderer.touched.append(target)
+            a.set("href", LINK_SCHEME + target.as_posix() + (f"#{parts.fragment}" if parts.fragment else ""))
+            ctx["links"].append((target, unquote(parts.fragment), line))
 
 
 def _line_of(text: str, needle: str, body_line: int) -> int:
@@ -76,6 +109,13 @@ class _BodyStructure(Treeprocessor):
                     parent.insert(index, wrap)
 
 
+@dataclass(frozen=True)
+class Body:
+    html: str
+    images: tuple[ImageRef, ...]
+    links: tuple[tuple[Path, str, int], ...]  # (target Markdown file, fragment, line)
+
+
 class MarkdownRenderer:
     def __init__(self, content_dir: Path):
         self.content_dir = content_dir.resolve()
@@ -84,24 +124,52 @@ class MarkdownRenderer:
             extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
             output_format="html",
         )
-        self._md.treeprocessors.register(_ImageCollector(self._md, self), "bangyang_images", 1)
+        self._md.treeprocessors.register(_LocalRefs(self._md, self), "bangyang_refs", 1)
         self._md.treeprocessors.register(_BodyStructure(self._md), "bangyang_structure", 6)  # before toc (5)
         self._context: dict = {}
         self.touched: list[Path] = []  # every image path looked up: a document's dependencies
 
-    def render(self, text: str, path: Path, body_line: int, problems: Problems) -> tuple[str, tuple[ImageRef, ...]]:
+    def render(self, text: str, path: Path, body_line: int, problems: Problems) -> Body:
+        """Markdown → sanitized HTML, with the images and document links it uses."""
         images: list[ImageRef] = []
-        self._context = {"path": path, "text": text, "body_line": body_line, "problems": problems, "images": images}
+        links: list[tuple[Path, str, int]] = []
+        anchors: list[tuple[str, int]] = []
+        if not _within_limits(text, path, body_line, problems):
+            return Body("", (), ())
+        self._context = {
+            "path": path, "text": text, "body_line": body_line, "problems": problems,
+            "images": images, "links": links, "anchors": anchors,
+        }  # fmt: skip
         try:
             html_text = self._md.reset().convert(text)
         except RecursionError:
             problems.error(
                 path, body_line, "正文 body", "正文嵌套太深，无法排版 (Markdown nesting too deep)", "检查是否有大量连续的 > 、* 或 [ 符号"
             )
-            html_text = ""
+            return Body("", (), ())
         finally:
             self._context = {}
-        return html_text, tuple(images)
+        unsafe = scan_unsafe(text)
+        if unsafe is not None:
+            problems.warn(
+                path,
+                body_line + unsafe[0],
+                "正文 body",
+                f"已删除不安全或多余的 HTML：{unsafe[1]} (unsafe HTML removed)",
+                "正文只保留文字、标题、列表、表格、链接和图片；从 Word/WPS 粘贴时请用“只粘贴文本”",
+            )
+        html_text = clean_body_html(html_text)
+        ids = set(re.findall(r'\bid="([^"]+)"', html_text))
+        for anchor, line in anchors:
+            if anchor and anchor not in ids:
+                problems.error(
+                    path,
+                    line,
+                    "正文 body",
+                    f"页内链接 #{anchor} 找不到对应的小标题 (broken anchor)",
+                    "页内链接写小标题的文字，例如 [见成长经历](#成长经历)；本页的小标题有：" + ("、".join(sorted(ids)) or "（没有）"),
+                )
+        return Body(html_text, tuple(images), tuple(links))
 
     def resolve_image(self, doc: Path, src: str, alt: str, field: str, line: int, problems: Problems) -> ImageRef | None:
         """A path written in a document → an ImageRef inside content/, or a problem."""
@@ -110,7 +178,11 @@ class MarkdownRenderer:
                 doc, line, field, f"图片路径“{src}”是本机绝对路径 (absolute path)", "把图片复制到本文件旁边，只写文件名，例如 photo.jpg"
             )
             return None
-        target = (doc.parent / src.replace("\\", "/")).resolve()
+        try:
+            target = (doc.parent / src.replace("\\", "/")).resolve()
+        except (OSError, RuntimeError):
+            problems.error(doc, line, field, f"图片路径“{src}”是无效或循环的链接 (symlink loop)", "把图片本身复制到本文件旁边")
+            return None
         self.touched.append(target)
         if not target.is_relative_to(self.content_dir):
             problems.error(doc, line, field, f"图片“{src}”在 content 文件夹之外 (outside content/)", "把图片复制到本文件旁边，只写文件名")
@@ -119,6 +191,34 @@ class MarkdownRenderer:
             problems.error(doc, line, field, f"找不到图片“{src}” (image not found)", _missing_hint(doc.parent, src))
             return None
         return ImageRef(target, alt, field, line, doc)
+
+
+def _within_limits(text: str, path: Path, body_line: int, problems: Problems) -> bool:
+    for offset, block in _blocks(text):
+        if block.count("[") > MAX_BRACKETS_PER_BLOCK:
+            line = body_line + offset
+            problems.error(path, line, "正文 body", "这一段里的方括号 [ 太多，无法排版 (too many brackets)", "检查是否误粘贴了大量符号")
+            return False
+    for index, line_text in enumerate(text.split("\n")):
+        indent = len(line_text) - len(line_text.lstrip(" \t"))
+        stripped = line_text.lstrip(" \t")
+        if indent > MAX_LIST_INDENT and re.match(r"([-*+]|\d+[.)])\s", stripped):
+            problems.error(path, body_line + index, "正文 body", "列表嵌套太深 (list nested too deep)", "列表最多嵌套几层；检查缩进")
+            return False
+        if re.match(r"(>\s*){" + str(MAX_QUOTE_DEPTH + 1) + ",}", stripped):
+            problems.error(path, body_line + index, "正文 body", "引用 > 嵌套太深 (quote nested too deep)", "检查行首的 > 符号")
+            return False
+    return True
+
+
+def _blocks(text: str) -> list[tuple[int, str]]:
+    """Paragraph-like blocks (split at blank lines) with their line offsets."""
+    out, line = [], 0
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        if block.strip() and not block.startswith("\n"):
+            out.append((line, block))
+        line += block.count("\n")
+    return out
 
 
 def _missing_hint(folder: Path, src: str) -> str:

@@ -55,6 +55,7 @@ class Profile(Doc):
     tags: tuple[str, ...]
     featured: bool
     body_images: tuple[ImageRef, ...] = ()
+    links: tuple[tuple[Path, str, int], ...] = ()  # other documents the body links to: (file, #fragment, line)
 
     kind = "profile"
 
@@ -85,6 +86,7 @@ class Activity(Doc):
     summary: str
     tags: tuple[str, ...]
     body_images: tuple[ImageRef, ...] = ()
+    links: tuple[tuple[Path, str, int], ...] = ()  # other documents the body links to: (file, #fragment, line)
 
     kind = "activity"
 
@@ -119,6 +121,7 @@ class Slogan(Doc):
     background: ImageRef | None
     weight: int
     body_images: tuple[ImageRef, ...] = ()
+    links: tuple[tuple[Path, str, int], ...] = ()  # other documents the body links to: (file, #fragment, line)
 
     kind = "slogan"
 
@@ -144,6 +147,7 @@ class Page(Doc):
     weight: int
     menu: bool
     body_images: tuple[ImageRef, ...] = ()
+    links: tuple[tuple[Path, str, int], ...] = ()  # other documents the body links to: (file, #fragment, line)
 
     kind = "page"
 

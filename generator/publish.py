@@ -14,6 +14,7 @@ import ctypes.util
 import os
 import shutil
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -21,6 +22,75 @@ from .problems import Problems
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+
+
+LOCK_WAIT_SECONDS = 120
+
+
+class BuildLocked(Exception):
+    """Another build of the same output is running and did not finish in time."""
+
+
+class OutputLock:
+    """One build at a time per output folder (an OS file lock, released by the
+    OS even when the process is killed)."""
+
+    def __init__(self, output_dir: Path, wait: float = LOCK_WAIT_SECONDS, on_wait=None):
+        output_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.path = output_dir.parent / f".{output_dir.name}.lock"
+        self.wait = wait
+        self.on_wait = on_wait
+        self.handle = None
+
+    def __enter__(self) -> OutputLock:
+        self.handle = open(self.path, "a+b")  # noqa: SIM115 - held for the whole build
+        deadline = time.monotonic() + self.wait
+        told = False
+        while not _try_lock(self.handle):
+            if time.monotonic() > deadline:
+                self.handle.close()
+                raise BuildLocked(str(self.path))
+            if not told and self.on_wait:
+                self.on_wait()
+                told = True
+            time.sleep(0.2)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not None:
+            _unlock(self.handle)
+            self.handle.close()
+
+
+def _try_lock(handle) -> bool:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(handle) -> None:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except OSError:
+        pass
 
 
 class Release:

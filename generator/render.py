@@ -24,9 +24,10 @@ from .cache import BuildCache, digest, stamp
 from .config import MenuItem, builtin_theme_dir
 from .images import PublishedImage
 from .kiosk import render_kiosks
-from .markup import IMAGE_SCHEME, cut_summary
+from .markup import cut_summary
 from .models import Activity, Doc, ImageRef, OutputFile, Profile, Slogan
 from .problems import Problems
+from .sanitize import IMAGE_SCHEME, LINK_SCHEME
 from .site import SiteModel
 from .slugs import slugify
 
@@ -133,7 +134,17 @@ def make_environment(site: SiteModel, images: dict[Path, PublishedImage], asset_
             text = Markup(alt.group(1)).unescape() if alt else ""
             return str(picture(image, sizes="(min-width: 760px) 720px, 100vw", alt=text)) if image else ""
 
-        return Markup(body_image.sub(swap, html_text))
+        return Markup(doc_link.sub(link, body_image.sub(swap, html_text)))
+
+    by_file = {d.source.resolve().as_posix(): d for d in (*site.profiles, *site.activities, *site.slogans, *site.pages)}
+    doc_link = re.compile(r'href="' + re.escape(LINK_SCHEME) + r'([^"#]+)(#[^"]*)?"')
+
+    def link(m: re.Match[str]) -> str:
+        target = by_file.get(m.group(1))
+        if target is None:  # checked before the gate; cannot happen in a successful build
+            return 'href="#"'
+        fragment = "" if "#" in target.url else (m.group(2) or "")
+        return f'href="{escape(url(target.url))}{fragment}"'
 
     env.globals.update(
         site=site,

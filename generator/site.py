@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
+from pathlib import Path
 
 from .config import HONOR_LEVELS, Config
 from .load import Content
@@ -117,6 +118,7 @@ class SiteModel:
 
 def build_site_model(config: Config, content: Content, now: datetime, problems: Problems) -> SiteModel:
     _check_collisions(content, problems)
+    _check_links(content, problems)
     categories = tuple(
         Term(name, slug, f"profiles/category/{slug}/", profiles=tuple(p for p in content.profiles if p.category == name))
         for name, slug in _unique_slugs(config.categories)
@@ -185,6 +187,34 @@ def _honor_roll(profiles: tuple[Profile, ...]) -> tuple[HonorYear, ...]:
         )
         years.append(HonorYear(year, levels))
     return tuple(years)
+
+
+def published_by_file(content: Content) -> dict[Path, Doc]:
+    return {d.source.resolve(): d for d in (*content.profiles, *content.activities, *content.pages, *content.slogans)}
+
+
+def _check_links(content: Content, problems: Problems) -> None:
+    """A link to another Markdown file must reach a published document (and its heading)."""
+    published = published_by_file(content)
+    for doc in published.values():
+        for target, fragment, line in doc.links:
+            other = published.get(target)
+            if other is None:
+                problems.error(
+                    doc.source,
+                    line,
+                    "正文 body",
+                    f"链接的 {target.name} 没有发布（草稿、日期未到或有错误） (link to an unpublished document)",
+                    "发布那篇内容，或删去这个链接",
+                )
+            elif fragment and f'id="{fragment}"' not in other.body_html:
+                problems.error(
+                    doc.source,
+                    line,
+                    "正文 body",
+                    f"{target.name} 里没有小标题“{fragment}” (broken anchor)",
+                    "链接写成 [文字](文件.md#小标题文字)",
+                )
 
 
 def _check_collisions(content: Content, problems: Problems) -> None:

@@ -174,7 +174,32 @@ def _lint(fm_lines: list[str], first: int, path: Path, problems: Problems, known
     return ok
 
 
+def _plain_yaml(text: str, first: int, path: Path, problems: Problems) -> bool:
+    """Front matter is plain data: no anchors/aliases (a few lines of them can
+    expand to gigabytes) and no tags such as !!python/object."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            line = first + event.start_mark.line
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                problems.error(
+                    path, line, "", "前言区不能使用 YAML 锚点或别名 (& / *) (anchors and aliases are not allowed)", "每个值直接写出来"
+                )
+                return False
+            tag = getattr(event, "tag", None)
+            implicit = getattr(event, "implicit", True)
+            if tag and not (implicit is True or (isinstance(implicit, tuple) and any(implicit))):
+                problems.error(
+                    path, line, "", f"前言区不能使用 YAML 标签 {tag} (tags are not allowed)", "删掉以 ! 开头的标记，只写普通的值"
+                )
+                return False
+    except yaml.YAMLError:
+        return True  # the parse below reports it with a located message
+    return True
+
+
 def _parse_yaml(text: str, first: int, path: Path, problems: Problems) -> tuple[dict[str, Any] | None, dict[str, int]]:
+    if not _plain_yaml(text, first, path, problems):
+        return None, {}
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

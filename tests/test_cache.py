@@ -28,7 +28,12 @@ def _build(root: Path, cache: BuildCache | None, out: Path | None = None):
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    # The Pagefind index is not byte-stable between runs (its filter files); everything else must be.
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).parts[0] != "pagefind"
+    }
 
 
 def _touch_later(path: Path) -> None:
