@@ -3,18 +3,266 @@
 Input: `SiteModel`, the image plan and the Jinja environment of the render
 stage. Output: `OutputFile`s under kiosk/ (one folder per screen of
 site.toml's [[kiosk]] list, plus the kiosk/ index).
+
+A screen page carries its own CSS, JavaScript and playlist (JSON with every
+date), so the page itself decides by the screen's clock what to show: a slogan
+outside its from/until window is skipped, an activity leaves "upcoming" when it
+starts, day-parting applies — all without a rebuild. Images are the variants
+the render stage already publishes; QR codes are inline SVG. Everything is
+addressed relative to the page, so a site under a sub-path works as it is.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
+from markupsafe import Markup
 
-from .images import PublishedImage
-from .models import OutputFile
+from .config import HONOR_LEVELS, KioskScreen
+from .images import PublishedImage, Variant
+from .markup import cut_summary
+from .models import Activity, ImageRef, OutputFile, Profile, Slogan
 from .site import SiteModel
+
+# The screen page ends with this; a fetched page without it is incomplete.
+COMPLETE_MARKER = "<!--/bangyang-kiosk-->"
+_CONTENT_ID_PLACEHOLDER = "@@bangyang-kiosk-content-id@@"
+# Widths a slide needs from an image: full-screen backgrounds and covers, framed portraits.
+_BACKGROUND_WIDTH = 1600
+_PORTRAIT_WIDTH = 960
+_ZONE_LOOKAHEAD_DAYS = 400  # UTC offsets are listed this far ahead (daylight saving)
+WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+SHOW_NAMES = {
+    "slogans": "全部宣传标语",
+    "slogans:theme": "{}主题的宣传标语",
+    "profiles": "全部先进典型",
+    "profiles:featured": "推荐的先进典型",
+    "profiles:category": "{}",
+    "activities": "即将开始和进行中的活动",
+    "activities:upcoming": "即将开始的活动",
+    "activities:ongoing": "进行中的活动",
+    "activities:theme": "{}主题活动（即将开始和进行中）",
+}
 
 
 def render_kiosks(site: SiteModel, images: dict[Path, PublishedImage], env: jinja2.Environment) -> list[OutputFile]:
-    return []
+    screens = site.config.kiosks
+    if not screens:
+        return []
+    # Inline code must not end its own <script>/<style> element early.
+    code = {
+        "css": re.sub(r"</(style)", r"<\\/\1", _theme_text(env, "kiosk/kiosk.css"), flags=re.I),
+        "js": re.sub(r"</(script)", r"<\\/\1", _theme_text(env, "kiosk/kiosk.js"), flags=re.I),
+    }
+    zone = utc_offsets(site.config.tz, site.now)
+    files = [OutputFile(f"kiosk/{screen.name}/index.html", render_screen_page(site, images, env, screen, code, zone)) for screen in screens]
+    files.append(OutputFile("kiosk/index.html", render_kiosk_index(site, env)))
+    return files
+
+
+def render_screen_page(
+    site: SiteModel,
+    images: dict[Path, PublishedImage],
+    env: jinja2.Environment,
+    screen: KioskScreen,
+    code: dict[str, str],
+    zone: list[list[int]],
+) -> bytes:
+    data = screen_data(site, images, env, screen, zone)
+    data["content_id"] = _CONTENT_ID_PLACEHOLDER
+    html = env.get_template("kiosk/screen.html").render(
+        screen=screen,
+        data=Markup(_script_json(data)),
+        css=Markup(code["css"]),
+        js=Markup(code["js"]),
+        schedule=schedule_text(screen),
+        complete_marker=Markup(COMPLETE_MARKER),
+    )
+    # The id of what the screen shows: same page bytes, same id, whatever else the build changed.
+    content_id = hashlib.sha256(html.encode("utf-8")).hexdigest()[:16]
+    return html.replace(_CONTENT_ID_PLACEHOLDER, content_id).encode("utf-8")
+
+
+def render_kiosk_index(site: SiteModel, env: jinja2.Environment) -> bytes:
+    from .render import PageMeta  # render imports this module
+
+    meta = PageMeta(title="电子显示屏", path="kiosk/", description=f"{site.config.title}电子显示屏：大厅与走廊屏幕的播放页面")
+    rows = [
+        {
+            "screen": screen,
+            "path": f"kiosk/{screen.name}/",
+            "shows": [show_name(entry) for entry in screen.show],
+            "schedule": schedule_text(screen) or "全天播放",
+        }
+        for screen in site.config.kiosks
+    ]
+    return env.get_template("kiosk/index.html").render(meta=meta, screens=rows).encode("utf-8")
+
+
+def screen_data(
+    site: SiteModel, images: dict[Path, PublishedImage], env: jinja2.Environment, screen: KioskScreen, zone: list[list[int]]
+) -> dict[str, Any]:
+    """Everything the page needs to run unattended, as plain JSON-able data."""
+    return {
+        "screen": screen.name,
+        "title": screen.title,
+        "site": site.config.title,
+        "orientation": screen.orientation,
+        "seconds": screen.seconds,
+        "days": [day % 7 for day in screen.days],  # as JavaScript counts them: Sunday is 0
+        "hours": [list(span) for span in screen.hours],
+        "schedule": schedule_text(screen),
+        "zone": zone,
+        "root": "../../",
+        "groups": playlist(site, images, env, screen),
+    }
+
+
+def playlist(
+    site: SiteModel, images: dict[Path, PublishedImage], env: jinja2.Environment, screen: KioskScreen
+) -> list[list[dict[str, Any]]]:
+    """One list of slides per `show` entry; a document shown by an earlier entry is not repeated."""
+    seen: set[str] = set()
+    groups = []
+    for entry in screen.show:
+        kind, key, value = KioskScreen.parse_show(entry)
+        group = []
+        for slide in _slides(site, images, env, kind, key, value):
+            if slide["id"] not in seen:
+                seen.add(slide["id"])
+                group.append(slide)
+        groups.append(group)
+    return groups
+
+
+def _slides(
+    site: SiteModel, images: dict[Path, PublishedImage], env: jinja2.Environment, kind: str, key: str, value: str
+) -> list[dict[str, Any]]:
+    now = site.now
+    if kind == "slogans":
+        # Slogans whose window is already over at build time can never come back.
+        slogans = [s for s in site.slogans if (s.valid_until is None or s.valid_until > now) and (not key or s.theme == value)]
+        return [slogan_slide(s, images) for s in slogans]
+    if kind == "profiles":
+        profiles = [
+            p for p in site.profiles if not key or (key == "featured" and p.featured) or (key == "category" and p.category == value)
+        ]
+        return [profile_slide(p, images, env) for p in profiles]
+    activities = sorted((a for a in site.activities if a.end > now), key=lambda a: (a.start, a.slug))
+    if key == "upcoming":
+        activities = [a for a in activities if a.start > now]
+    elif key == "theme":
+        activities = [a for a in activities if a.theme == value]
+    window = key if key in ("upcoming", "ongoing") else "current"
+    return [activity_slide(a, images, env, window) for a in activities]
+
+
+def slogan_slide(slogan: Slogan, images: dict[Path, PublishedImage]) -> dict[str, Any]:
+    return {
+        "id": f"slogan:{slogan.slug}",
+        "kind": "slogan",
+        "text": slogan.text,
+        "theme": slogan.theme,
+        "source": slogan.source_name,
+        "from": slogan.valid_from.isoformat() if slogan.valid_from else None,
+        "until": slogan.valid_until.isoformat() if slogan.valid_until else None,
+        "image": _image(images, slogan.background, _BACKGROUND_WIDTH),
+    }
+
+
+def profile_slide(profile: Profile, images: dict[Path, PublishedImage], env: jinja2.Environment) -> dict[str, Any]:
+    honors = sorted(profile.honors, key=lambda h: (HONOR_LEVELS.index(h.level) if h.level in HONOR_LEVELS else 99, -h.year))
+    return {
+        "id": f"profile:{profile.slug}",
+        "kind": "profile",
+        "name": profile.name,
+        "category": profile.category,
+        "unit": profile.unit,
+        "position": profile.position,
+        "summary": profile.summary or cut_summary(profile.body_html, 120),
+        "honors": [f"{h.year}年 {h.title}" for h in honors[:3]],
+        "image": _image(images, profile.photo, _PORTRAIT_WIDTH),
+        "qr": str(env.globals["qr_svg"](profile.url, f"二维码：{profile.name}的先进事迹")),
+    }
+
+
+def activity_slide(activity: Activity, images: dict[Path, PublishedImage], env: jinja2.Environment, window: str) -> dict[str, Any]:
+    return {
+        "id": f"activity:{activity.slug}",
+        "kind": "activity",
+        "window": window,  # upcoming: until it starts; ongoing: while it runs; current: until it ends
+        "title": activity.title,
+        "theme": activity.theme,
+        "when": env.filters["time_range"](activity),
+        "location": activity.location,
+        "organizer": activity.organizer,
+        "summary": activity.summary or cut_summary(activity.body_html, 100),
+        "start": activity.start.isoformat(),
+        "end": activity.end.isoformat(),
+        "image": _image(images, activity.cover, _BACKGROUND_WIDTH),
+        "qr": str(env.globals["qr_svg"](activity.url, f"二维码：{activity.title}")),
+    }
+
+
+def _image(images: dict[Path, PublishedImage], ref: ImageRef | None, width: int) -> dict[str, Any] | None:
+    """The smallest JPEG/PNG variant at least `width` wide (or the largest there is):
+    the format every screen browser decodes, at a size a 1920-wide screen needs."""
+    image = images.get(ref.source) if ref else None
+    if image is None:
+        return None
+    variant: Variant = next((v for v in image.fallbacks if v.width >= width), image.largest)
+    return {"src": "../../" + variant.url, "width": variant.width, "height": variant.height, "alt": ref.alt if ref else ""}
+
+
+def utc_offsets(zone: ZoneInfo, start: datetime) -> list[list[int]]:
+    """[[from epoch ms, UTC offset in minutes], …]: the site's clock for the page,
+    whatever time zone the screen itself is set to. The first entry holds from the start."""
+    moment = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    changes: list[list[int]] = []
+    for _ in range(_ZONE_LOOKAHEAD_DAYS * 24):
+        offset = moment.astimezone(zone).utcoffset() or timedelta(0)
+        minutes = int(offset.total_seconds() // 60)
+        if not changes or changes[-1][1] != minutes:
+            changes.append([int(moment.timestamp() * 1000) if changes else 0, minutes])
+        moment += timedelta(hours=1)
+    return changes
+
+
+def show_name(entry: str) -> str:
+    kind, key, value = KioskScreen.parse_show(entry)
+    return SHOW_NAMES[f"{kind}:{key}" if key else kind].format(value)
+
+
+def schedule_text(screen: KioskScreen) -> str:
+    """ "周一至周五 07:30–19:00", or "" for a screen that plays all day, every day."""
+    days = ""
+    if screen.days:
+        names = [WEEKDAY_NAMES[d - 1] for d in screen.days]
+        consecutive = list(screen.days) == list(range(screen.days[0], screen.days[-1] + 1))
+        days = f"{names[0]}至{names[-1]}" if consecutive and len(names) > 2 else "、".join(names)
+    hours = "，".join(f"{_hhmm(a)}–{_hhmm(b)}" + ("（次日）" if b < a else "") for a, b in screen.hours)
+    return " ".join(part for part in (days, hours) if part)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _theme_text(env: jinja2.Environment, name: str) -> str:
+    """A theme file as it is (a site's own templates/ wins), not run through Jinja."""
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    return source
+
+
+def _script_json(data: dict[str, Any]) -> str:
+    """JSON safe inside <script>: no "</script>", no "<!--"."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -212,13 +212,8 @@ def _within_limits(text: str, path: Path, body_line: int, problems: Problems) ->
 
 
 def _blocks(text: str) -> list[tuple[int, str]]:
-    """Paragraph-like blocks (split at blank lines) with their line offsets."""
-    out, line = [], 0
-    for block in re.split(r"(\n[ \t]*\n)", text):
-        if block.strip() and not block.startswith("\n"):
-            out.append((line, block))
-        line += block.count("\n")
-    return out
+    """Paragraph-like blocks (runs of non-blank lines) with their line offsets."""
+    return [(text.count("\n", 0, m.start()), m.group(0)) for m in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text)]
 
 
 def _missing_hint(folder: Path, src: str) -> str:

@@ -45,7 +45,8 @@ class Problems:
             return ""
         if isinstance(path, Path) and self.rel_to is not None:
             try:
-                return path.resolve().relative_to(self.rel_to.resolve()).as_posix()
+                # absolute(), not resolve(): a looping symlink must still get a name
+                return path.absolute().relative_to(self.rel_to.absolute()).as_posix()
             except ValueError:
                 return str(path)
         return str(path)

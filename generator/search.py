@@ -1,16 +1,149 @@
-"""Search: a Pagefind index of the finished release (Chinese segmented).
+"""Search: a Pagefind index of the finished release, searchable in Chinese.
 
 Input: the release folder with every HTML page written. Output: the
-pagefind/ folder inside it; problems when indexing fails.
+pagefind/ folder inside it (the index, and Pagefind's own pagefind.js that
+the /search/ page loads from the site itself); problems when indexing fails.
+
+Only what the templates mark with `data-pagefind-body` is indexed (profiles,
+activities, slogans, pages); `data-pagefind-meta` / `data-pagefind-filter`
+on those elements give each result its type, date and filters.
+
+Why a per-character index: Pagefind cuts Chinese into words twice, with two
+different dictionaries — jieba when indexing, the browser's Intl.Segmenter
+when searching — and a word only matches a word. A page about a 养护站 was
+indexed as 养护 + 站, a page about 学雷锋 as 学雷锋, so 养护 and 雷锋 missed
+most of the pages that contain them. So Pagefind indexes a staged copy of
+the pages in which every Han character is its own word (separated by a zero
+width space, invisible in excerpts), and search.js asks for the characters
+of each search word as an exact phrase: 养护 finds every page containing
+养护, like the substring search Chinese readers expect. The published pages
+are not changed. The extended Pagefind build (PyPI `pagefind[extended]`)
+still segments any other CJK text.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 from .config import Config
 from .problems import Problems
 
+BUNDLE = "pagefind"  # the folder inside the release, and its URL: /pagefind/
+_TIMEOUT = 300  # seconds; a big site takes a few, a hung binary must not hang serve
+_INSTALL_HINT = "安装扩展版 Pagefind：pip install 'pagefind[extended]'"
+_MARKER = b"data-pagefind-body"
+ZWSP = "\u200b"
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_BETWEEN_HAN = re.compile(f"(?<=[{_HAN}])(?=[{_HAN}])")
+_TAG_OR_TEXT = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
+
 
 def index_release(release_dir: Path, config: Config, problems: Problems) -> None:
-    return None
+    """Run Pagefind on the pages of `release_dir`, writing `release_dir/pagefind/`."""
+    bundle = release_dir / BUNDLE
+    if bundle.exists():
+        problems.error(
+            f"{BUNDLE}/",
+            0,
+            "",
+            f"输出文件夹 {BUNDLE}/ 已被网站内容占用，搜索索引无法写入 (output folder {BUNDLE}/ is taken)",
+            f"把 content/static/{BUNDLE}/ 或 slug 为 {BUNDLE} 的页面改名",
+        )
+        return
+    binary, extended = _pagefind_binary()
+    if binary is None:
+        problems.error("", 0, "", "找不到搜索索引程序 Pagefind (Pagefind is not installed)", _INSTALL_HINT)
+        return
+    if not extended:
+        problems.warn("", 0, "", "Pagefind 不是扩展版，日文等文字无法分词 (Pagefind without CJK word segmentation)", _INSTALL_HINT)
+    with tempfile.TemporaryDirectory(prefix="bangyang-search-") as tmp:
+        staged = Path(tmp) / "site"
+        pages = stage_pages(release_dir, staged)
+        if not pages:
+            return  # nothing is marked for search (a theme without data-pagefind-body): no index, no error
+        command = [
+            str(binary),
+            "--site",
+            str(staged),
+            "--output-path",
+            str(bundle),
+            # One index for the whole site: the search page and every page share it.
+            "--force-language",
+            config.language.lower(),
+            "--silent",
+        ]
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=_TIMEOUT, env=_pagefind_env(), cwd=tmp, check=False)
+        except subprocess.TimeoutExpired:
+            problems.error(
+                "", 0, "", f"生成搜索索引超过 {_TIMEOUT} 秒仍未完成 (Pagefind timed out)", "再构建一次；如仍超时，请报告这个问题"
+            )
+            return
+        except OSError as exc:
+            problems.error("", 0, "", f"无法运行搜索索引程序 Pagefind：{exc} (cannot run Pagefind)", _INSTALL_HINT)
+            return
+    if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
+        output = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
+        last = " / ".join(line.strip() for line in output.splitlines()[-5:] if line.strip()) or f"exit code {done.returncode}"
+        problems.error("", 0, "", f"生成搜索索引失败 (Pagefind failed): {last}", "检查输出文件夹是否可写；如仍失败，请报告这个问题")
+
+
+def stage_pages(release_dir: Path, staged: Path) -> int:
+    """Copy the pages marked for search to `staged`, Han characters split
+    into one word each. Returns how many pages were staged."""
+    count = 0
+    for path in sorted(release_dir.rglob("*.html")):
+        data = path.read_bytes()
+        if _MARKER not in data:
+            continue
+        target = staged / path.relative_to(release_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(split_han(data.decode("utf-8", "replace")), encoding="utf-8")
+        count += 1
+    return count
+
+
+def split_han(html: str) -> str:
+    """A zero width space between neighbouring Han characters in text, never
+    inside tags (attribute values are filter and meta values)."""
+    parts = _TAG_OR_TEXT.split(html)
+    for i in range(0, len(parts), 2):  # even items are text, odd ones tags and comments
+        parts[i] = _BETWEEN_HAN.sub(ZWSP, parts[i])
+    return "".join(parts)
+
+
+def _pagefind_binary() -> tuple[Path | None, bool]:
+    """The Pagefind executable and whether it is the extended (CJK) build.
+
+    PAGEFIND_BINARY_PATH wins (offline installs), then the binary wheels from
+    PyPI, then one on PATH."""
+    override = os.environ.get("PAGEFIND_BINARY_PATH")
+    if override:
+        return Path(override), "extended" in Path(override).name
+    try:
+        from pagefind_bin_extended import get_executable as extended_executable  # type: ignore[import-not-found]
+
+        return Path(extended_executable()), True
+    except ImportError:
+        pass
+    try:
+        from pagefind_bin import get_executable  # type: ignore[import-not-found]
+
+        return Path(get_executable()), False
+    except ImportError:
+        pass
+    for name, extended in (("pagefind_extended", True), ("pagefind", False)):
+        found = shutil.which(name)
+        if found:
+            return Path(found), extended
+    return None, False
+
+
+def _pagefind_env() -> dict[str, str]:
+    """Pagefind also reads PAGEFIND_* variables: only the command line applies."""
+    return {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pypinyin import Style, lazy_pinyin
 
@@ -10,7 +11,10 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str) -> str:
-    """A lowercase ASCII slug; pinyin for Chinese, digits and Latin kept."""
+    """A lowercase ASCII slug; pinyin for Chinese, digits and Latin kept.
+    Full-width letters and accents fold (ＡＢＣ → abc, Zoë → zoe), so names that
+    differ only by Unicode normalisation get one slug and are reported."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     words = lazy_pinyin(text, style=Style.NORMAL)
     slug = _NOT_SLUG.sub("-", "-".join(words).lower()).strip("-")
     return slug
