@@ -33,7 +33,8 @@ def _write_site(site, version: int) -> None:
     for i in range(30):
         site.write(
             f"content/profiles/p{i:02d}/index.md",
-            f"---\nname: 先进{i}号\ncategory: 道德模范\ndate: 2024-03-05\n{'photo: p.jpg' if i < 8 else ''}\n---\n第{version}版事迹。\n" + "段落。\n\n" * 40,
+            f"---\nname: 先进{i}号\ncategory: 道德模范\ndate: 2024-03-05\n{'photo: p.jpg' if i < 8 else ''}\n---\n第{version}版事迹。\n"
+            + "段落。\n\n" * 40,
         )
         if i < 8 and not (site.root / f"content/profiles/p{i:02d}/p.jpg").exists():
             site.image(f"content/profiles/p{i:02d}/p.jpg", (1200 + i, 900), color=f"#{(i * 37) % 256:02x}4060")
