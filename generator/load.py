@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from .config import HONOR_LEVELS, Config
 from .markup import IMAGE_SUFFIXES, MarkdownRenderer, cut_summary
 from .models import Activity, Doc, Honor, ImageRef, Page, Profile, Slogan
 from .problems import Problems
-from .schema import ALL_KEYS, FOLDERS, KINDS, FieldSpec
+from .schema import ALL_KEYS, FOLDERS, HONOR_NAMES, KINDS, FieldSpec
 from .slugs import is_valid_slug, slugify
 from .sources import SourceFile, read_source
 
@@ -183,6 +183,30 @@ class _Validator:
         self.renderer = renderer
         self.specs: dict[str, FieldSpec] = {f.name: f for f in KINDS[kind]}
         self.ok = True
+        self.src = self._english_keys(source)
+
+    def _english_keys(self, source: SourceFile) -> SourceFile:
+        """姓名: 张三 reads as name: 张三; writing both names of one field is an error."""
+        by_zh = {spec.zh: name for name, spec in self.specs.items()}
+        meta: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for key, value in source.meta.items():
+            name = by_zh.get(key, key)
+            if name in meta:
+                self.problems.error(
+                    source.path,
+                    source.lines.get(key, 1),
+                    name,
+                    f"“{key}”和“{_other(name, key, by_zh)}”是同一个字段，只能写一个 (one field written twice)",
+                    f"删掉其中一行（第 {lines[name]} 行或第 {source.lines.get(key, 1)} 行）",
+                )
+                self.ok = False
+                continue
+            meta[name] = value
+            for line_key, line in source.lines.items():
+                if line_key == key or line_key.startswith(key + "["):
+                    lines[name + line_key[len(key) :]] = line
+        return replace(source, meta=meta, lines=lines)
 
     # -- reporting -----------------------------------------------------------
     def error(self, key: str, message: str, hint: str = "") -> None:
@@ -408,6 +432,7 @@ class _Validator:
                     key, f"第 {i + 1} 条荣誉格式不对 (expected title, year, level)", "写成 - {title: 十堰好人, year: 2023, level: 市级}"
                 )
                 continue
+            item = {HONOR_NAMES.get(k, k): v for k, v in item.items()}  # 称号/年份/级别 also work
             unknown = set(item) - {"title", "year", "level"}
             if unknown:
                 self.error(
@@ -521,6 +546,11 @@ class _Validator:
             self.ok = False
             return None
         return Page(**common, title=title, weight=self.integer("weight", 50), menu=self.boolean("menu"))
+
+
+def _other(name: str, key: str, by_zh: dict[str, str]) -> str:
+    zh = next((z for z, n in by_zh.items() if n == name), name)
+    return name if key == zh else zh
 
 
 def _kind_name(value: Any) -> str:

@@ -18,6 +18,24 @@ class FieldSpec:
     comment: str  # Chinese first: shown in scaffolds and messages
     example: str = ""  # YAML text written by `new`; "" leaves the field empty
 
+    @property
+    def zh(self) -> str:
+        """The Chinese name staff may write instead (姓名: 张三)."""
+        return CHINESE_NAMES[self.name]
+
+
+# Every field may also be written with its Chinese name; one document may not
+# use both names for one field.
+CHINESE_NAMES = {
+    "name": "姓名", "category": "类别", "date": "日期", "photo": "照片", "photo_alt": "照片说明",
+    "unit": "单位", "position": "职务", "honors": "荣誉", "summary": "摘要", "tags": "标签",
+    "featured": "推荐", "draft": "草稿", "slug": "网址名", "title": "标题", "theme": "主题",
+    "start": "开始", "end": "结束", "location": "地点", "organizer": "主办", "cover": "封面",
+    "gallery": "图集", "text": "内容", "source": "来源", "from": "生效", "until": "截止",
+    "background": "背景", "weight": "权重", "menu": "菜单",
+}  # fmt: skip
+HONOR_NAMES = {"称号": "title", "年份": "year", "级别": "level"}
+
 
 PROFILE = (
     FieldSpec("name", "text", True, "姓名（必填）", "{title}"),
@@ -83,4 +101,4 @@ KINDS: dict[str, tuple[FieldSpec, ...]] = {
 FOLDERS = {"profiles": "profile", "activities": "activity", "slogans": "slogan", "pages": "page"}
 KIND_NAMES = {"profile": "先进典型", "activity": "主题活动", "slogan": "宣传标语", "page": "页面"}
 
-ALL_KEYS = frozenset(f.name for specs in KINDS.values() for f in specs)
+ALL_KEYS = frozenset(f.name for specs in KINDS.values() for f in specs) | frozenset(CHINESE_NAMES.values())

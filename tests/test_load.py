@@ -144,3 +144,23 @@ def test_office_and_editor_temporary_files_are_ignored(site):
     site.write_bytes("content/profiles/.~lock.a.md#", b"x")
     site.write_bytes("content/profiles/a.md~", b"x")
     assert site.run("build") == 0
+
+
+def test_fields_may_be_written_with_chinese_names(site):
+    site.write(
+        "content/profiles/张晓明.md",
+        "---\n姓名: 张晓明\n类别: 道德模范\n日期: 2024-03-05\n单位: 茅箭公路分中心\n"
+        "荣誉:\n  - {称号: 十堰好人, 年份: 2023, 级别: 市级}\n推荐: true\n---\n正文。\n",
+    )
+    site.write("content/activities/lei/index.md", "---\n标题: 学雷锋日\n主题: 志愿服务\n开始: 2024-03-05 09:00\n地点: 张湾区\n---\n")
+    site.write("content/slogans/a.md", "---\n内容: 讲文明 树新风\n生效: 2024-01-01\n截止: 2030-12-31\n---\n")
+    assert site.run("build") == 0
+    page = site.html("profiles/zhang-xiao-ming/index.html")
+    assert "茅箭公路分中心" in page and "十堰好人" in page
+    assert "张湾区" in site.html("activities/lei/index.html")
+    assert "讲文明 树新风" in site.html("slogans/index.html")
+
+
+def test_one_field_written_in_both_languages_is_an_error(site, capsys):
+    err = _fails(site, capsys, P, "---\nname: 张晓明\n姓名: 张小明\ncategory: 道德模范\ndate: 2024-03-05\n---\n")
+    assert f"{P}:3: 错误 error [name]" in err and "“姓名”和“name”是同一个字段" in err
