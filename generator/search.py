@@ -73,6 +73,7 @@ def index_release(release_dir: Path, config: Config, problems: Problems) -> None
             "--output-path",
             str(bundle),
             # One index for the whole site: the search page and every page share it.
+            # (cwd is the temporary folder: no stray pagefind.yml applies.)
             "--force-language",
             config.language.lower(),
             "--silent",

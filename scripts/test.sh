@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the package with its
-# test extras, Debian's Chromium (Playwright cannot download browsers here)
-# and a small CJK font so pages are measured with real Chinese glyphs.
+# test extras, Debian's Chromium (Playwright cannot download browsers here),
+# a small CJK font so pages are measured with real Chinese glyphs, and the
+# W3C Nu HTML checker (vnu-jar from npm, run by Debian's Java) for the
+# conformance tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 need=()
-for pkg in chromium fonts-wqy-microhei; do
+for pkg in chromium fonts-wqy-microhei default-jre-headless; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -17,6 +19,13 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+
+# The Nu checker: a jar in an npm package, kept in the git-ignored .cache/
+# (--ignore-scripts: its optional postinstall only looks for Java, which apt gave us).
+if [ ! -f .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar ]; then
+  npm install --silent --no-audit --no-fund --ignore-scripts --prefix .cache/vnu vnu-jar@26 >/dev/null
+fi
+export BANGYANG_VNU_JAR="$PWD/.cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
 
 python3 -m ruff check generator tests
 python3 -m pytest -q "$@"

@@ -1,0 +1,333 @@
+"""Search: the Pagefind index a build writes, and the /search/ page in real Chromium.
+
+Chinese search words must find every page that contains them (养护 finds the
+养护站 and the 养护工), results show title, type, date and excerpt, filters
+narrow them, the header box leads here, and all of it works under a sub-path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from generator.config import Config
+from generator.problems import Problems
+from generator.search import ZWSP, index_release, split_han
+
+# --- the index ------------------------------------------------------------------
+
+
+def test_han_characters_are_split_in_text_but_never_inside_tags():
+    html = '<h1 data-search-type="先进典型">张三</h1><p>学雷锋 志愿, ABC 2024年</p><!-- 注释 -->'
+    staged = split_han(html)
+    assert staged == (f'<h1 data-search-type="先进典型">张{ZWSP}三</h1><p>学{ZWSP}雷{ZWSP}锋 志{ZWSP}愿, ABC 2024年</p><!-- 注释 -->')
+
+
+def _small_site(site, base_url: str = "https://example.gov.cn/") -> None:
+    site.write("site.toml", f'title = "测试文明网"\nbase_url = "{base_url}"\n')
+    site.write(
+        "content/profiles/zhang-san.md",
+        """
+        ---
+        name: 张三
+        category: 身边好人
+        date: 2024-03-05
+        unit: 茅箭公路分中心大川养护站
+        summary: 二十年坚守公路养护一线
+        ---
+        他每天清晨巡路，是养护站的老师傅。
+    """,
+    )
+    site.write(
+        "content/profiles/li-si.md",
+        """
+        ---
+        name: 李四
+        category: 道德模范
+        date: 2023-05-01
+        ---
+        照顾孤寡老人十年，常年参加学雷锋志愿服务。
+    """,
+    )
+    site.write(
+        "content/activities/du-shu.md",
+        """
+        ---
+        title: 书香公路读书分享会
+        theme: 全民阅读
+        start: 2024-04-23 15:00
+        ---
+        一线职工共读一本书。
+    """,
+    )
+    site.write("content/slogans/a.md", "---\ntext: 学习雷锋好榜样\ntheme: 学雷锋\n---\n")
+    site.write("content/pages/about.md", "---\ntitle: 关于我们\nslug: about\n---\n本网站由宣传办维护。\n")
+
+
+def _config(tmp_path: Path) -> Config:
+    return Config(site_dir=tmp_path, output_dir=tmp_path / "output")
+
+
+def test_a_build_writes_a_search_index_of_the_content_pages_only(site):
+    _small_site(site)
+    assert site.run("build") == 0
+    bundle = site.out / "pagefind"
+    assert (bundle / "pagefind.js").is_file()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    # 2 profiles, 1 activity, the slogans page and 1 page; no lists, 404, search or posters.
+    assert [lang["page_count"] for lang in entry["languages"].values()] == [5]
+    # The published pages are untouched: the split characters exist only in the index.
+    assert ZWSP not in site.html("profiles/zhang-san/index.html")
+
+
+def test_the_same_content_gives_the_same_pages_in_the_index_and_the_same_build_id(site, monkeypatch):
+    """The word index and the result fragments are byte-stable; Pagefind's filter
+    files are not (their order varies), so build.py leaves pagefind/ out of the id."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717200000")
+    _small_site(site)
+
+    def snapshot() -> dict[str, bytes]:
+        bundle = site.out / "pagefind"
+        files = [p for folder in ("fragment", "index") for p in sorted((bundle / folder).iterdir())]
+        return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in files}
+
+    assert site.run("build") == 0
+    first, first_id = snapshot(), json.loads(site.html("build.json"))["build_id"]
+    assert any(k.startswith("fragment/") for k in first) and any(k.startswith("index/") for k in first)
+    assert site.run("build") == 0
+    assert snapshot() == first
+    assert json.loads(site.html("build.json"))["build_id"] == first_id
+
+
+def test_a_content_folder_named_pagefind_is_reported_not_overwritten(tmp_path):
+    release = tmp_path / "release"
+    (release / "pagefind").mkdir(parents=True)
+    problems = Problems()
+    index_release(release, _config(tmp_path), problems)
+    [problem] = problems.errors
+    assert problem.message.startswith("输出文件夹 pagefind/ 已被网站内容占用")
+
+
+def test_a_missing_pagefind_program_is_a_plain_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "index.html").write_text("<html><body><main data-pagefind-body>张三</main></body></html>", encoding="utf-8")
+    problems = Problems()
+    index_release(release, _config(tmp_path), problems)
+    [problem] = problems.errors
+    assert problem.message.startswith("无法运行搜索索引程序 Pagefind")
+    assert "pip install 'pagefind[extended]'" in problem.hint
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a shell script stands in for Pagefind")
+def test_a_failing_pagefind_is_reported_with_its_last_words(tmp_path, monkeypatch):
+    fake = tmp_path / "pagefind_extended"
+    fake.write_text("#!/bin/sh\necho 'Error: disk full' >&2\nexit 3\n", encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "index.html").write_text("<html><body><main data-pagefind-body>张三</main></body></html>", encoding="utf-8")
+    problems = Problems()
+    index_release(release, _config(tmp_path), problems)
+    [problem] = problems.errors
+    assert problem.message == "生成搜索索引失败 (Pagefind failed): Error: disk full"
+
+
+def test_a_failing_search_index_fails_the_build_and_keeps_the_old_output(site, tmp_path, monkeypatch, capsys):
+    _small_site(site)
+    assert site.run("build") == 0
+    before = site.html("index.html")
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    assert site.run("build") != 0
+    err = capsys.readouterr().err
+    assert "生成搜索索引失败" in err
+    assert "Traceback" not in err
+    assert site.html("index.html") == before
+
+
+# --- the search page in Chromium ------------------------------------------------------
+
+STATUS_DONE = "() => /共找到|没有/.test(document.getElementById('search-status').textContent)"
+
+
+def _search(page, base: str, query: str) -> list[dict[str, str]]:
+    page.goto(base + "search/?q=" + quote(query))
+    page.wait_for_function(STATUS_DONE)
+    return _hits(page)
+
+
+def _hits(page) -> list[dict[str, str]]:
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('#search-list .search-hit'), li => ({
+             title: li.querySelector('h2').textContent.trim(),
+             href: li.querySelector('h2 a').getAttribute('href'),
+             type: (li.querySelector('.hit-kind') || {}).textContent || '',
+             date: (li.querySelector('.search-hit-meta .meta') || {}).textContent || '',
+             excerpt: li.querySelector('.search-excerpt').innerHTML,
+           }))"""
+    )
+
+
+def _all_hits(page) -> list[dict[str, str]]:
+    while page.locator("#search-more").is_visible():
+        count = page.locator("#search-list > li").count()
+        page.locator("#search-more").click()
+        page.wait_for_function(f"document.querySelectorAll('#search-list > li').length > {count}")
+    return _hits(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "query, first, expected",
+    [
+        ("雷锋", "学雷锋日志愿服务进社区", {"学雷锋日志愿服务进社区", "宣传标语", "孙晓梅", "马小龙"}),
+        ("养护", None, {"陈建国", "王秀兰", "马小龙", "郑永红", "张德胜", "王磊", "孙晓梅", "李文君"}),
+        ("读书", "世界读书日·书香公路读书分享会", {"世界读书日·书香公路读书分享会", "李文君", "王秀兰"}),
+    ],
+    ids=["leifeng", "yanghu", "dushu"],
+)
+def test_chinese_words_find_every_page_that_contains_them(page, example_output, serve, query, first, expected):
+    base = serve(example_output)
+    hits = _search(page, base, query)
+    assert hits, f"nothing found for {query}"
+    if first:
+        assert hits[0]["title"] == first
+    titles = {h["title"] for h in _all_hits(page)}
+    assert expected <= titles, expected - titles
+    assert page.locator("#search-status").inner_text() == f"“{query}”共找到 {len(titles)} 条结果。"
+    for hit in _hits(page):
+        # Each result: a link into the site, a type, and an excerpt with the word marked.
+        assert hit["href"].startswith("/") and "index.html" not in hit["href"]
+        assert hit["type"] in {"先进典型", "主题活动", "标语", "页面"}
+        # (a space between two characters does not part them: 阅读 书香 has 读书 too)
+        assert f"<mark>{query}</mark>" in re.sub(r"\s+", "", hit["excerpt"])
+        assert ZWSP not in hit["title"] + hit["excerpt"]
+
+
+@pytest.mark.browser
+def test_results_show_type_and_date_and_lead_to_the_page(page, example_output, serve):
+    base = serve(example_output)
+    hits = _search(page, base, "读书分享会")
+    activity = next(h for h in hits if h["title"] == "世界读书日·书香公路读书分享会")
+    assert activity["type"] == "主题活动"
+    assert activity["date"] == "2026年4月23日"
+    with page.expect_navigation():
+        page.get_by_role("link", name="世界读书日·书香公路读书分享会").first.click()
+    assert urlsplit(page.url).path == "/activities/shuxiang-gonglu-2026/"
+
+
+@pytest.mark.browser
+def test_a_word_that_is_nowhere_says_so(page, example_output, serve):
+    base = serve(example_output)
+    assert _search(page, base, "不存在的词语") == []
+    assert "没有找到与“不存在的词语”相关的内容" in page.locator("#search-status").inner_text()
+
+
+@pytest.mark.browser
+def test_filters_narrow_the_results_and_are_kept_in_the_address(page, example_output, serve):
+    base = serve(example_output)
+    _search(page, base, "养护")
+    everything = _all_hits(page)
+    assert {h["type"] for h in everything} >= {"先进典型", "主题活动"}
+    page.get_by_role("group", name="类型").get_by_label("主题活动").check()
+    page.wait_for_function("() => Array.from(document.querySelectorAll('#search-list .hit-kind')).every(k => k.textContent === '主题活动')")
+    page.wait_for_function(STATUS_DONE)
+    narrowed = _all_hits(page)
+    assert narrowed and len(narrowed) < len(everything)
+    assert {h["type"] for h in narrowed} == {"主题活动"}
+    assert "%E7%B1%BB%E5%9E%8B=" in page.url  # 类型=… in the address: the search can be shared
+
+    # Reloading the address gives the same narrowed search; clearing gives everything back.
+    page.reload()
+    page.wait_for_function(STATUS_DONE)
+    assert {h["title"] for h in _all_hits(page)} == {h["title"] for h in narrowed}
+    assert page.get_by_role("group", name="类型").get_by_label("主题活动").is_checked()
+    page.get_by_role("button", name="清除筛选").click()
+    page.wait_for_function(f"() => document.getElementById('search-status').textContent.includes('共找到 {len(everything)}')")
+
+
+@pytest.mark.browser
+def test_filters_alone_list_a_category(page, example_output, serve):
+    base = serve(example_output)
+    page.goto(base + "search/?" + quote("分类") + "=" + quote("最美家庭"))
+    page.wait_for_function(STATUS_DONE)
+    hits = _all_hits(page)
+    assert {h["title"] for h in hits} == {"李德全家庭", "何德厚家庭"}
+
+
+@pytest.mark.browser
+def test_the_header_search_box_leads_to_the_search_page_with_the_words_filled_in(page, example_output, serve):
+    base = serve(example_output)
+    page.goto(base + "honors/")
+    box = page.get_by_role("search").get_by_role("searchbox", name="搜索关键词")
+    box.fill("读书")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    page.wait_for_function(STATUS_DONE)
+    assert page.locator("#search-q").input_value() == "读书"
+    assert _hits(page)[0]["title"] == "世界读书日·书香公路读书分享会"
+    # The search page has no second box in its header.
+    assert page.get_by_role("searchbox").count() == 1
+
+
+@pytest.mark.browser
+def test_search_works_from_the_keyboard_alone(page, example_output, serve):
+    base = serve(example_output)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base + "search/")
+    page.wait_for_function("() => !document.getElementById('search-filters').hidden")
+    page.locator("#search-q").focus()
+    page.keyboard.type("养护")
+    page.keyboard.press("Enter")
+    page.wait_for_function(STATUS_DONE)
+    # Tab on: past the button and the filters (Space ticks one) to the first result.
+    reached_checkbox = reached_result = False
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => ({type: document.activeElement.type, value: document.activeElement.value,"
+            " inList: !!document.activeElement.closest('#search-list')})"
+        )
+        if focused["type"] == "checkbox" and focused["value"] == "先进典型" and not reached_checkbox:
+            reached_checkbox = True
+            page.keyboard.press("Space")
+            page.wait_for_function(
+                "() => Array.from(document.querySelectorAll('#search-list .hit-kind')).every(k => k.textContent === '先进典型')"
+            )
+        if focused["inList"]:
+            reached_result = True
+            break
+    assert reached_checkbox and reached_result
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path.startswith("/profiles/")
+
+
+@pytest.mark.browser
+def test_search_works_under_a_sub_path(page, site, serve):
+    _small_site(site, "https://example.gov.cn/wenming/")
+    assert site.run("build") == 0
+    base = serve(site.out, "/wenming/")
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not urlsplit(r.url).path.startswith("/wenming/") else None)
+    hits = _search(page, base, "养护")
+    assert [h["title"] for h in hits] == ["张三"]
+    assert hits[0]["href"] == "/wenming/profiles/zhang-san/"
+    assert hits[0]["date"] == "2024年3月5日"
+    hits = _search(page, base, "雷锋")
+    assert {h["title"] for h in hits} == {"李四", "宣传标语"}
+    with page.expect_navigation():
+        page.get_by_role("link", name="李四").click()
+    assert page.url == base + "profiles/li-si/"
+    assert outside == []
