@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,10 +65,16 @@ def site_images(site: SiteModel) -> list[ImageRef]:
 
 
 def build(
-    config: Config, problems: Problems, cache: BuildCache | None = None, on_lock_wait: Callable[[], None] | None = None
+    config: Config,
+    problems: Problems,
+    cache: BuildCache | None = None,
+    on_lock_wait: Callable[[], None] | None = None,
+    search: bool = True,
 ) -> BuildResult:
     """One build. `cache` (kept by `serve`) carries parsed documents and rendered
-    pages from the previous build; without it everything is done afresh."""
+    pages from the previous build; without it everything is done afresh.
+    `search=False` (serve) carries the live search index over instead of
+    rebuilding it, so a reload is not kept waiting; serve refreshes it after."""
     started = time.perf_counter()
     cache = cache if cache is not None else BuildCache()
     cache.reset_counters()
@@ -82,7 +89,9 @@ def build(
 
     try:
         with OutputLock(config.output_dir, on_wait=on_lock_wait):
-            pages, images_made, images_cached, build_id, files = _write_release(config, site, image_plan, image_cache, cache, problems)
+            pages, images_made, images_cached, build_id, files = _write_release(
+                config, site, image_plan, image_cache, cache, problems, search
+            )
     except BuildLocked:
         problems.error(
             "output",
@@ -113,7 +122,13 @@ def build(
 
 
 def _write_release(
-    config: Config, site: SiteModel, image_plan: dict, image_cache: ImageCache, cache: BuildCache, problems: Problems
+    config: Config,
+    site: SiteModel,
+    image_plan: dict,
+    image_cache: ImageCache,
+    cache: BuildCache,
+    problems: Problems,
+    search: bool,
 ) -> tuple[list, int, int, str, int]:
     """Everything after the gate, into a fresh folder swapped in at the end."""
     release = Release(config.output_dir, problems)
@@ -133,7 +148,10 @@ def _write_release(
         _copy_static(config, release)
         for extra in build_extras(site, image_plan, pages):
             release.write(extra.path, extra.data, "extras")
-        index_release(release.dir, config, problems)  # reads the written HTML
+        if search:
+            index_release(release.dir, config, problems)  # reads the written HTML
+        else:
+            _carry_search_index(config.output_dir, release.dir)
         if problems:
             raise BuildFailed(problems.errors)
         build_id = _release_id(release.dir)
@@ -158,6 +176,19 @@ def _write_release(
         cache.pages.clear()  # rendered but never published: not what the live output holds
         raise
     return pages, images_made, images_cached, build_id, len(release.owners)
+
+
+def _carry_search_index(live: Path, release_dir: Path) -> None:
+    index = live / "pagefind"
+    if index.is_dir() and not (release_dir / "pagefind").exists():
+        shutil.copytree(index, release_dir / "pagefind", copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _copy_theme_assets(config: Config, release: Release) -> dict[str, str]:

@@ -16,7 +16,10 @@ from __future__ import annotations
 import http.server
 import json
 import mimetypes
+import os
 import posixpath
+import shutil
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -32,6 +35,7 @@ from .cache import BuildCache
 from .config import Config, load_config
 from .load import is_ignored
 from .problems import BuildFailed, Problem, Problems
+from .search import index_release
 
 SETTLE_SECONDS = 0.12  # a save of many files arrives as a burst: wait for quiet
 MAX_SETTLE_SECONDS = 1.5
@@ -111,7 +115,7 @@ class Rebuilder:
         ok = False
         try:
             if not problems:
-                result = build(config, problems, self.cache)
+                result = build(config, problems, self.cache, search=False)
                 c = self.cache
                 self.log(
                     f"已重新生成 rebuilt in {result.seconds:.2f} s: 读取 {c.docs_parsed} 个文件（{c.docs_reused} 个未变），"
@@ -127,6 +131,9 @@ class Rebuilder:
             for problem in errors:
                 self.log(problem.format())
         self.state.publish(ok, errors)
+        if ok:
+            # After the reload was announced: the search index follows a moment later.
+            refresh_search_index(self.out_dir, config, Problems(rel_to=self.site_dir), self.log)
         return ok
 
     def _loop(self) -> None:
@@ -149,6 +156,34 @@ class Rebuilder:
     def stop(self) -> None:
         self.stopping.set()
         self.thread.join(timeout=30)
+
+
+def refresh_search_index(live: Path, config: Config, problems: Problems, log=print) -> None:
+    """Re-index the served site and swap the new pagefind/ in. The pages are
+    hard-linked into a scratch folder, so the live site is never half indexed."""
+    scratch = Path(tempfile.mkdtemp(prefix=".serve-search-", dir=live.parent))
+    try:
+        for page in live.rglob("*.html"):
+            rel = page.relative_to(live)
+            if rel.parts[0] == "pagefind":
+                continue
+            (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(page, scratch / rel)
+            except OSError:
+                shutil.copyfile(page, scratch / rel)
+        index_release(scratch, config, problems)
+        fresh = scratch / "pagefind"
+        if problems or not fresh.is_dir():
+            for problem in problems.errors:
+                log(problem.format())
+            return
+        current = live / "pagefind"
+        if current.exists():
+            current.rename(scratch / "old-pagefind")
+        fresh.rename(current)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 class _Events(FileSystemEventHandler):
@@ -278,6 +313,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class DevHTTPServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A browser that navigates away drops its long poll: not worth a traceback.
+        pass
 
     def __init__(self, address: tuple[str, int], out_dir: Path, base_path: str, state: BuildState, poll_timeout: float):
         super().__init__(address, _Handler)
