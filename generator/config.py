@@ -307,7 +307,13 @@ def load_config(
                 problems.error(path, 0, f"menu[{i}]", "菜单项需要 title 和 url", '例如 title = "关于我们"，url = "about/"')
         kwargs["menu"] = tuple(items)
     if "kiosk" in top:
-        kwargs["kiosks"] = _load_kiosks(top["kiosk"], path, problems)
+        kwargs["kiosks"] = _load_kiosks(
+            top["kiosk"],
+            path,
+            problems,
+            categories=kwargs.get("categories", DEFAULT_CATEGORIES),
+            themes=kwargs.get("themes", DEFAULT_THEMES),
+        )
     if "images" in top:
         sect = _check_keys(top["images"], _SECTION_KEYS["images"], "images.", path, problems)
         widths = sect.get("widths")

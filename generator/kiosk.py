@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,10 @@ def render_kiosks(site: SiteModel, images: dict[Path, PublishedImage], env: jinj
         "js": re.sub(r"</(script)", r"<\\/\1", _theme_text(env, "kiosk/kiosk.js"), flags=re.I),
     }
     zone = utc_offsets(site.config.tz, site.now)
-    files = [OutputFile(f"kiosk/{screen.name}/index.html", render_screen_page(site, images, env, screen, code, zone)) for screen in screens]
+    made: dict[str, dict[str, Any]] = {}  # a slide on several screens is drawn once (QR codes take time)
+    files = [
+        OutputFile(f"kiosk/{screen.name}/index.html", render_screen_page(site, images, env, screen, code, zone, made)) for screen in screens
+    ]
     files.append(OutputFile("kiosk/index.html", render_kiosk_index(site, env)))
     return files
 
@@ -74,8 +78,9 @@ def render_screen_page(
     screen: KioskScreen,
     code: dict[str, str],
     zone: list[list[int]],
+    made: dict[str, dict[str, Any]] | None = None,
 ) -> bytes:
-    data = screen_data(site, images, env, screen, zone)
+    data = screen_data(site, images, env, screen, zone, made)
     data["content_id"] = _CONTENT_ID_PLACEHOLDER
     html = env.get_template("kiosk/screen.html").render(
         screen=screen,
@@ -107,7 +112,12 @@ def render_kiosk_index(site: SiteModel, env: jinja2.Environment) -> bytes:
 
 
 def screen_data(
-    site: SiteModel, images: dict[Path, PublishedImage], env: jinja2.Environment, screen: KioskScreen, zone: list[list[int]]
+    site: SiteModel,
+    images: dict[Path, PublishedImage],
+    env: jinja2.Environment,
+    screen: KioskScreen,
+    zone: list[list[int]],
+    made: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything the page needs to run unattended, as plain JSON-able data."""
     return {
@@ -121,20 +131,25 @@ def screen_data(
         "schedule": schedule_text(screen),
         "zone": zone,
         "root": "../../",
-        "groups": playlist(site, images, env, screen),
+        "groups": playlist(site, images, env, screen, made),
     }
 
 
 def playlist(
-    site: SiteModel, images: dict[Path, PublishedImage], env: jinja2.Environment, screen: KioskScreen
+    site: SiteModel,
+    images: dict[Path, PublishedImage],
+    env: jinja2.Environment,
+    screen: KioskScreen,
+    made: dict[str, dict[str, Any]] | None = None,
 ) -> list[list[dict[str, Any]]]:
     """One list of slides per `show` entry; a document shown by an earlier entry is not repeated."""
+    made = made if made is not None else {}
     seen: set[str] = set()
     groups = []
     for entry in screen.show:
         kind, key, value = KioskScreen.parse_show(entry)
         group = []
-        for slide in _slides(site, images, env, kind, key, value):
+        for slide in _slides(site, images, env, kind, key, value, made):
             if slide["id"] not in seen:
                 seen.add(slide["id"])
                 group.append(slide)
@@ -143,25 +158,36 @@ def playlist(
 
 
 def _slides(
-    site: SiteModel, images: dict[Path, PublishedImage], env: jinja2.Environment, kind: str, key: str, value: str
+    site: SiteModel,
+    images: dict[Path, PublishedImage],
+    env: jinja2.Environment,
+    kind: str,
+    key: str,
+    value: str,
+    made: dict[str, dict[str, Any]],
 ) -> list[dict[str, Any]]:
+    def once(slide_key: str, draw: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        if slide_key not in made:
+            made[slide_key] = draw()
+        return made[slide_key]
+
     now = site.now
     if kind == "slogans":
         # Slogans whose window is already over at build time can never come back.
         slogans = [s for s in site.slogans if (s.valid_until is None or s.valid_until > now) and (not key or s.theme == value)]
-        return [slogan_slide(s, images) for s in slogans]
+        return [once(f"slogan:{s.slug}", lambda s=s: slogan_slide(s, images)) for s in slogans]
     if kind == "profiles":
         profiles = [
             p for p in site.profiles if not key or (key == "featured" and p.featured) or (key == "category" and p.category == value)
         ]
-        return [profile_slide(p, images, env) for p in profiles]
+        return [once(f"profile:{p.slug}", lambda p=p: profile_slide(p, images, env)) for p in profiles]
     activities = sorted((a for a in site.activities if a.end > now), key=lambda a: (a.start, a.slug))
     if key == "upcoming":
         activities = [a for a in activities if a.start > now]
     elif key == "theme":
         activities = [a for a in activities if a.theme == value]
     window = key if key in ("upcoming", "ongoing") else "current"
-    return [activity_slide(a, images, env, window) for a in activities]
+    return [once(f"activity:{a.slug}:{window}", lambda a=a: activity_slide(a, images, env, window)) for a in activities]
 
 
 def slogan_slide(slogan: Slogan, images: dict[Path, PublishedImage]) -> dict[str, Any]:
