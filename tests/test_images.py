@@ -218,3 +218,12 @@ def test_embedded_colour_profiles_are_applied_and_not_published(site):
             assert "icc_profile" not in out.info
             r, g, b = out.convert("RGB").getpixel((250, 150))
             assert abs(r - 120) < 8 and abs(g - 160) < 8 and abs(b - 200) < 8
+
+
+def test_avif_variants_are_added_when_the_settings_ask(site):
+    site.write("site.toml", "[images]\nwidths = [320]\navif = true\n")
+    _photo_site(site, "p.jpg", _marked((800, 400)))
+    assert site.run("build") == 0
+    assert sorted(n.rsplit(".", 1)[1] for n in _variants(site)) == ["avif", "jpg", "webp"]
+    html = site.html("profiles/zhang/index.html")
+    assert html.index('type="image/avif"') < html.index('type="image/webp"')  # best format first
