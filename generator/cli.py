@@ -9,15 +9,36 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 
 from . import __version__
 from .build import build, build_time, check_site, site_images
-from .config import Config, load_config
+from .cache import BuildCache
+from .config import HONOR_LEVELS, Config, load_config
 from .images import ImageCache, plan_images
+from .importer import IMPORT_KINDS, ImportRefused, read_docx, write_bundle
 from .problems import BuildFailed, Problem, Problems
+from .register import (
+    ACTIVITY_COLUMNS,
+    PROFILE_COLUMNS,
+    ScheduledItem,
+    activity_rows,
+    honor_rows,
+    profile_records,
+    rows_as_lists,
+    scheduled_items,
+    site_stats,
+    stats_json,
+    stats_sections,
+    to_csv,
+    to_json,
+    to_text_table,
+)
 from .scaffold import init_site, new_file_path, scaffold_text
 from .schema import KIND_NAMES, KINDS
+from .site import SiteModel
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -55,6 +76,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--drafts", action="store_true", help="包括草稿 include drafts")
     c.add_argument("--future", action="store_true", help="包括将来的内容 include future-dated profiles")
+    c.add_argument(
+        "--audit",
+        action="store_true",
+        help="合规检查：日期、栏目更新、页脚备案、链接、图片说明、外部资源（先生成到临时文件夹）  "
+        "publishing-compliance audit (builds into a temporary folder)",
+    )
+    c.add_argument(
+        "--stale-days",
+        type=int,
+        default=14,
+        metavar="N",
+        help="栏目超过 N 天没有新内容算不合格（默认 14） a section with nothing new for N days fails (default 14)",
+    )
 
     s = with_site(
         sub.add_parser(
@@ -81,6 +115,55 @@ def _parser() -> argparse.ArgumentParser:
         "kind", choices=list(KINDS), metavar="类型 kind", help="profile（先进典型） activity（主题活动） slogan（宣传标语） page（页面）"
     )
     n.add_argument("title", metavar="标题 title", help="姓名或标题，例如 张三  name or title")
+
+    im = with_site(
+        sub.add_parser(
+            "import",
+            help="从 Word 文档导入  import a Word .docx",
+            description="把 Word/WPS 文档（.docx）变成一篇内容：正文、图片和前言区。Turn a .docx into a content bundle.",
+        )
+    )
+    im.add_argument("file", type=Path, metavar="文件 FILE", help="Word 文档，例如 张三事迹.docx  a .docx file")
+    im.add_argument(
+        "--as",
+        dest="kind",
+        required=True,
+        choices=list(IMPORT_KINDS),
+        metavar="类型 kind",
+        help="profile（先进典型） activity（主题活动） page（页面）",
+    )
+    im.add_argument("--title", metavar="标题 TITLE", help="姓名或标题（默认取文档的第一个标题） name or title (default: the first heading)")
+
+    ls = with_site(
+        sub.add_parser(
+            "list",
+            help="先进典型名册、活动清单  the register of role models, the list of activities",
+            description="列出先进典型（每项荣誉一行）或主题活动，可导出 CSV（Excel/WPS 直接打开）。"
+            "List role models (one row per honor) or activities; CSV opens in Excel/WPS.",
+        )
+    )
+    ls.add_argument(
+        "what", choices=["profiles", "activities"], metavar="profiles|activities", help="profiles（先进典型） activities（主题活动）"
+    )
+    ls.add_argument("--category", metavar="类别", help="只列这个类别，例如 道德模范  only this category")
+    ls.add_argument("--level", metavar="级别", help="只列这个级别的荣誉：国家级 省级 市级 县级 单位级  only honors of this level")
+    ls.add_argument("--year", type=int, metavar="年份", help="先进典型：荣誉年份；活动：开始年份  honor year / activity year")
+    ls.add_argument("--theme", metavar="主题", help="只列这个主题的活动  only activities of this theme")
+    ls.add_argument("--format", choices=["table", "csv", "json"], default="table", help="table（表格，默认） csv json")
+    ls.add_argument("-o", "--output", type=Path, metavar="FILE", help="写入文件，例如 名册.csv  write to a file")
+    ls.add_argument("--drafts", action="store_true", help="包括草稿 include drafts")
+    ls.add_argument("--future", action="store_true", help="包括日期在将来的先进典型 include future-dated profiles")
+
+    st = with_site(
+        sub.add_parser(
+            "stats",
+            help="统计：按类别、级别、年份、主题  counts per category, level, year, theme",
+            description="统计先进典型、荣誉和主题活动的数量。Counts of role models, honors and activities.",
+        )
+    )
+    st.add_argument("--format", choices=["table", "json"], default="table", help="table（默认） json")
+    st.add_argument("--drafts", action="store_true", help="包括草稿 include drafts")
+    st.add_argument("--future", action="store_true", help="包括日期在将来的先进典型 include future-dated profiles")
 
     i = sub.add_parser(
         "init",
@@ -116,7 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         return _report(problems) or _new(config, args.kind, args.title)
     if args.command == "check":
         config = load_config(site_dir, problems, drafts=args.drafts, future=args.future)
-        site, _ = check_site(config, problems)
+        if args.audit:
+            return _report(problems) or _audit(config, problems, args.stale_days)
+        cache = BuildCache()
+        site, _ = check_site(config, problems, cache)
         if site is not None:
             # A throwaway cache object: check reads the index but never writes it.
             plan_images(site_images(site), problems, ImageCache(config.cache_dir), config.image_widths, config.avif)
@@ -125,7 +211,17 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"检查通过：先进典型 {len(site.profiles)}，主题活动 {len(site.activities)}，标语 {len(site.slogans)}，页面 {len(site.pages)}  (all good)"
             )
+            _print_scheduled(scheduled_items(config, site.now, cache), config)
         return code
+    if args.command == "import":
+        config = load_config(site_dir, problems)
+        return _report(problems) or _import(config, args)
+    if args.command in ("list", "stats"):
+        config = load_config(site_dir, problems, drafts=args.drafts, future=args.future)
+        site, _ = check_site(config, problems)
+        if _report(problems):
+            return EXIT_PROBLEMS
+        return _list(site, args) if args.command == "list" else _stats(site, args.format)
     if args.command == "serve":
         config = load_config(site_dir, problems, drafts=args.drafts, future=args.future)
         return _report(problems) or _serve(config, args)
@@ -220,3 +316,147 @@ def _init(target: Path) -> int:
     init_site(target)
     print(f"已新建网站：{target}  (created)\n下一步：bangyang build --site {target}")
     return EXIT_OK
+
+
+def _print_scheduled(items: list[ScheduledItem], config: Config) -> None:
+    """What a later build publishes by itself (cron / Task Scheduler), soonest first."""
+    if not items:
+        return
+    print(f"计划发布 scheduled（{len(items)}）：到时运行 bangyang build 即自动公开 (appear with the first build on or after the date)")
+    for item in items:
+        what = "先进典型" if item.kind == "profile" else "宣传标语"
+        when = item.when.strftime("%Y-%m-%d %H:%M").removesuffix(" 00:00")
+        until = f"（展示到 {(item.until - timedelta(seconds=1)):%Y-%m-%d}）" if item.until else ""
+        rel = item.source.relative_to(config.site_dir).as_posix() if item.source.is_relative_to(config.site_dir) else str(item.source)
+        print(f"  {when}  {what}  {item.title}{until}  {rel}")
+
+
+def _audit(config: Config, problems: Problems, stale_days: int) -> int:
+    from .audit import audit_site, format_report
+
+    if stale_days < 1:
+        print("错误：--stale-days 至少为 1 (must be at least 1)", file=sys.stderr)
+        return EXIT_USAGE
+    report = audit_site(config, problems, stale_days)
+    code = _report(problems)
+    if report is None:
+        return code or EXIT_PROBLEMS
+    print(format_report(report), end="")
+    return EXIT_OK if report.passed else EXIT_PROBLEMS
+
+
+def _import(config: Config, args: argparse.Namespace) -> int:
+    now = build_time().astimezone(config.tz)
+    try:
+        bundle = read_docx(args.file, args.kind, config, now, args.title)
+        write_bundle(bundle)
+    except ImportRefused as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"已导入{KIND_NAMES[bundle.kind]}：{bundle.index}  (imported)")
+    print(f"  标题 title：{bundle.title}（取自{bundle.title_from}）")
+    if bundle.kind != "page":
+        found = bundle.found_date.strftime("%Y-%m-%d %H:%M").removesuffix(" 00:00") if bundle.found_date else None
+        print(f"  日期 date：{found}（取自正文，请核对）" if found else f"  日期 date：文档里没有日期，已填今天 {now:%Y-%m-%d}，请核对")
+    if bundle.images:
+        print(f"  图片 images：{len(bundle.images)} 张，已放在 {bundle.folder}：{'、'.join(i.name for i in bundle.images)}")
+        if bundle.kind == "profile":
+            print(f"    如果其中有本人照片，填写 photo: {bundle.images[0].name}（用哪张就写哪张）")
+    for note in bundle.skipped:
+        print(f"  警告 warning：{note}", file=sys.stderr)
+    problems = Problems(rel_to=config.site_dir)
+    check_site(config, problems)
+    mine = [p for p in problems.items if p.path.startswith(bundle.folder.relative_to(config.site_dir).as_posix())]
+    _print_problems(mine)
+    if any(not p.warning for p in mine):
+        print("导入的文件还需要修改，见上面的错误；改完运行 bangyang check (fix the errors above)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    todo = {
+        "profile": "核对类别和日期，补充单位、职务、荣誉等",
+        "activity": "核对主题和开始时间，补充结束时间、地点、主办单位等",
+        "page": "核对标题和正文",
+    }[bundle.kind]
+    print(f"下一步：打开文件{todo}，然后运行 bangyang check  (next: review the fields, then run check)")
+    return EXIT_OK
+
+
+def _list(site: SiteModel, args: argparse.Namespace) -> int:
+    config = site.config
+    wrong = (
+        _wrong_filter(args.category, config.categories, "--category", "类别")
+        or _wrong_filter(args.level, HONOR_LEVELS, "--level", "级别")
+        or _wrong_filter(args.theme, config.themes, "--theme", "主题")
+    )
+    if args.what == "activities" and (args.category or args.level):
+        wrong = "错误：--category 和 --level 只用于 profiles；活动用 --theme 和 --year (only for profiles)"
+    if args.what == "profiles" and args.theme:
+        wrong = "错误：--theme 只用于 activities；先进典型用 --category、--level、--year (only for activities)"
+    if wrong:
+        print(wrong, file=sys.stderr)
+        return EXIT_USAGE
+    if args.what == "profiles":
+        rows = honor_rows(site, args.category, args.year, args.level)
+        columns, records = PROFILE_COLUMNS, profile_records(rows)
+    else:
+        rows = activity_rows(site, args.theme, args.year)
+        columns, records = ACTIVITY_COLUMNS, [asdict(row) for row in rows]
+    header, cells = [label for _, label in columns], rows_as_lists(rows, columns)
+    if args.format == "csv":
+        data = to_csv(header, cells)
+    elif args.format == "json":
+        data = to_json(records)
+    elif args.output is None and sys.stdout.isatty():
+        _rich_table(header, cells)
+        return EXIT_OK
+    else:
+        data = to_text_table(header, cells).encode("utf-8")
+    return _emit(data, args.output, f"共 {len(rows)} 行 ({len(rows)} rows)")
+
+
+def _stats(site: SiteModel, fmt: str) -> int:
+    stats = site_stats(site)
+    if fmt == "json":
+        return _emit(to_json(stats_json(stats)), None, "")
+    blocks = []
+    for heading, counts in stats_sections(stats):
+        table = to_text_table(["", "数量"], [[label, n] for label, n in counts]).splitlines()[2:] if counts else ["（无）"]
+        blocks.append(heading + "\n" + "\n".join("  " + line for line in table))
+    blocks.append(f"宣传标语 slogans：{stats.slogans} 条")
+    print("\n\n".join(blocks))
+    return EXIT_OK
+
+
+def _wrong_filter(value: str | None, allowed: tuple[str, ...], option: str, what: str) -> str:
+    if value is None or value in allowed:
+        return ""
+    return f"错误：没有这个{what}“{value}” (unknown {option})\n    提示：可选 {'、'.join(allowed)}"
+
+
+def _emit(data: bytes, output: Path | None, summary: str) -> int:
+    """Bytes to a file or to stdout as they are: a console's own encoding must not re-encode CSV."""
+    if output is not None:
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            print(f"错误：无法写入 {output}：{exc.strerror or exc} (cannot write)", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print(f"已写入 {output}，{summary}  (written)")
+        return EXIT_OK
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+def _rich_table(header: list[str], cells: list[list[object]]) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    for label in header:
+        # dates, years and levels never break; names and units fold when the window is narrow
+        table.add_column(label, no_wrap=label in ("年份", "级别", "发布日期", "开始", "结束", "状态"), overflow="fold")
+    for row in cells:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console().print(table)
