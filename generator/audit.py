@@ -128,13 +128,14 @@ def rule_dates(site: SiteModel, pages: dict[str, PageScan]) -> RuleResult:
 
 
 def rule_fresh_sections(site: SiteModel, stale_days: int) -> RuleResult:
-    """A section is fresh when its newest item (an activity still to come counts
-    as new) is at most `stale_days` old. Slogans count from `from`; a slogan
+    """A section is fresh when its newest item (an activity counts until it
+    ends) is at most `stale_days` old. Slogans count from `from`; a slogan
     without one has no date and cannot show an update."""
     limit = timedelta(days=stale_days)
     sections: list[tuple[str, list[tuple[datetime, str]]]] = []
     sections += [(f"先进典型 · {t.name}", [(p.date, p.name) for p in t.profiles]) for t in site.categories if t.profiles]
-    sections += [(f"主题活动 · {t.name}", [(a.start, a.title) for a in t.activities]) for t in site.themes if t.activities]
+    # An activity is current until it ends (one still to come counts as new).
+    sections += [(f"主题活动 · {t.name}", [(min(a.end, site.now), a.title) for a in t.activities]) for t in site.themes if t.activities]
     if site.slogans:
         shown = [(s.valid_from, s.text) for s in site.slogans if s.valid_from is not None and s.valid_from <= site.now]
         sections.append(("宣传标语", shown))
