@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         "kind", choices=list(KINDS), metavar="类型 kind", help="profile（先进典型） activity（主题活动） slogan（宣传标语） page（页面）"
     )
     n.add_argument("title", metavar="标题 title", help="姓名或标题，例如 张三  name or title")
+    n.add_argument("--zh", action="store_true", help="字段名用中文（姓名、类别、日期……） Chinese field names")
 
     im = with_site(
         sub.add_parser(
@@ -196,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     problems = Problems(rel_to=site_dir.resolve())
     if args.command == "new":
         config = load_config(site_dir, problems)
-        return _report(problems) or _new(config, args.kind, args.title)
+        return _report(problems) or _new(config, args.kind, args.title, chinese=args.zh)
     if args.command == "check":
         config = load_config(site_dir, problems, drafts=args.drafts, future=args.future)
         if args.audit:
@@ -296,13 +297,13 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _new(config: Config, kind: str, title: str) -> int:
+def _new(config: Config, kind: str, title: str, chinese: bool = False) -> int:
     path = new_file_path(kind, title.strip(), config)
     if path.exists():
         print(f"错误：{path} 已存在，没有覆盖 (already exists)", file=sys.stderr)
         return EXIT_PROBLEMS
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(scaffold_text(kind, title.strip(), config, build_time().astimezone(config.tz)), encoding="utf-8")
+    path.write_text(scaffold_text(kind, title.strip(), config, build_time().astimezone(config.tz), chinese), encoding="utf-8")
     print(f"已新建{KIND_NAMES[kind]}：{path}  (created)")
     if kind in ("profile", "activity"):
         print(f"把照片放进 {path.parent} 文件夹，再在文件里填写 {'photo' if kind == 'profile' else 'cover'}: 文件名")

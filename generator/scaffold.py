@@ -24,7 +24,8 @@ _FOLDERS = {"profile": "profiles", "activity": "activities", "slogan": "slogans"
 _BAD_FILENAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\s]+')
 
 
-def scaffold_text(kind: str, title: str, config: Config, today: datetime) -> str:
+def scaffold_text(kind: str, title: str, config: Config, today: datetime, chinese: bool = False) -> str:
+    """Every field of `kind` with its comment; `chinese` writes 姓名: … instead of name: …."""
     values = {
         "title": _yaml_text(title),
         "category": config.categories[0],
@@ -34,7 +35,8 @@ def scaffold_text(kind: str, title: str, config: Config, today: datetime) -> str
     lines = ["---"]
     for spec in KINDS[kind]:
         value = spec.example.format(**values) if spec.example else ""
-        lines.append(f"{spec.name}: {value}".rstrip() + f"  # {spec.comment}")
+        key = spec.zh if chinese else spec.name
+        lines.append(f"{key}: {value}".rstrip() + f"  # {spec.comment}")
     lines.append("---")
     body = _BODIES[kind]
     return "\n".join(lines) + "\n" + (f"\n{body}" if body else "")

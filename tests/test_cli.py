@@ -88,3 +88,14 @@ def test_help_is_in_chinese_and_english(args):
     assert out.returncode == 0
     assert any("\u4e00" <= ch <= "\u9fff" for ch in out.stdout)
     assert any(word in out.stdout for word in ("build", "Build", "scaffold", "site"))
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_new_with_zh_writes_chinese_field_names_that_build(site, capsys, kind):
+    site.write("content/.keep", "")
+    assert site.run("new", kind, "学雷锋", "--zh") == 0
+    path = next(p for p in (site.root / "content").rglob("*.md"))
+    front = path.read_text(encoding="utf-8").split("---\n")[1]
+    for spec in KINDS[kind]:
+        assert f"\n{spec.zh}:" in "\n" + front and f"\n{spec.name}:" not in "\n" + front
+    assert site.run("build") == 0, capsys.readouterr().err
