@@ -141,7 +141,7 @@ def _write_release(
             else:
                 release.write(page.path, page.data, "templates")
         for rel in sorted({v.url for image in image_plan.values() for v in image.variants}):
-            release.claim(rel, "images")
+            release.claim(rel, "images", digest=rel)  # the name carries the content hash
         images_made, images_cached = publish_images(
             image_plan, release.dir, image_cache, problems, jobs=config.jobs, progress=terminal_progress("图片 images")
         )
@@ -154,7 +154,7 @@ def _write_release(
             _carry_search_index(config.output_dir, release.dir)
         if problems:
             raise BuildFailed(problems.errors)
-        build_id = _release_id(release.dir)
+        build_id = release.content_id()
         info = {
             "build_id": build_id,
             "time": site.now.isoformat(),
@@ -219,18 +219,6 @@ def _copy_static(config: Config, release: Release) -> None:
                 release.problems.error(path, 0, "", "静态文件是指向 content 之外的链接 (symlink outside content/)", "请复制文件本身")
                 continue
             release.copy(rel, path, f"content/static/{rel}")
-
-
-def _release_id(folder: Path) -> str:
-    """A hash of every file's path and bytes: the same content gives the same id,
-    so a kiosk reloads only for a real change. The search index is left out: it
-    follows the pages, and Pagefind does not write it byte for byte the same."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.relative_to(folder).parts[0] != "pagefind":
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:16]
 
 
 def _check_output_location(config: Config, problems: Problems) -> None:

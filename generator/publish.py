@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import sys
@@ -104,9 +105,12 @@ class Release:
         self.dir = output_dir.parent / f".{output_dir.name}.new-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.dir.mkdir()
         self.owners: dict[str, str] = {}
+        self.digests: dict[str, str] = {}  # rel → hash of its bytes, for the release id
+        self._made_dirs: set[Path] = set()
 
-    def claim(self, rel: str, owner: str) -> Path | None:
-        """The path to write `rel` to, or None (and a problem) when taken."""
+    def claim(self, rel: str, owner: str, digest: str = "") -> Path | None:
+        """The path to write `rel` to, or None (and a problem) when taken.
+        `digest` stands for the file's bytes (a content-hashed name may pass itself)."""
         key = rel.lower()  # Windows and macOS readers: a.html and A.html are one file
         if key in self.owners:
             self.problems.error(
@@ -114,19 +118,22 @@ class Release:
             )
             return None
         self.owners[key] = owner
+        self.digests[rel] = digest
         path = self.dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._made_dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(path.parent)
         return path
 
     def write(self, rel: str, data: bytes, owner: str) -> None:
-        path = self.claim(rel, owner)
+        path = self.claim(rel, owner, _hash(data))
         if path is not None:
             path.write_bytes(data)
 
     def link_from_live(self, rel: str, data: bytes, owner: str) -> None:
         """A file whose bytes equal the live output's: hard-link it (cheap) rather
         than write it; fall back to writing where links are not possible."""
-        path = self.claim(rel, owner)
+        path = self.claim(rel, owner, _hash(data))
         if path is None:
             return
         live = self.output_dir / rel
@@ -139,9 +146,15 @@ class Release:
         path.write_bytes(data)
 
     def copy(self, rel: str, source: Path, owner: str) -> None:
-        path = self.claim(rel, owner)
+        path = self.claim(rel, owner, _hash(source.read_bytes()))
         if path is not None:
             shutil.copyfile(source, path)
+
+    def content_id(self) -> str:
+        """A hash of every file's path and bytes (known from what was written, so
+        nothing is read back): the same content gives the same id, and a kiosk
+        reloads only for a real change."""
+        return _hash("\n".join(f"{rel}\0{digest}" for rel, digest in sorted(self.digests.items())).encode())[:16]
 
     def commit(self) -> None:
         """Swap the finished release in; the old one is removed afterwards."""
@@ -160,6 +173,10 @@ class Release:
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _exchange(a: Path, b: Path) -> bool:
