@@ -10,7 +10,9 @@ are validated but left out unless `--drafts` / `--future`.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -124,20 +126,18 @@ def load_content(config: Config, now: datetime, problems: Problems, cache: Build
     if cache.settings_key != settings:
         cache.docs.clear()
         cache.settings_key = settings
-    renderer: MarkdownRenderer | None = None
+    found = discover(config.content_dir, problems)
+    todo = [(kind, path) for kind, path in found if not (path in cache.docs and cache.docs[path].is_current())]
+    for path, entry in _parse_all(todo, config, problems.rel_to).items():
+        cache.docs[path] = entry
+    cache.docs_parsed += len(todo)
+    cache.docs_reused += len(found) - len(todo)
     docs: dict[str, list[Doc]] = {k: [] for k in KINDS}
     seen: set[Path] = set()
-    for kind, path in discover(config.content_dir, problems):
+    for kind, path in found:
         seen.add(path)
-        entry = cache.docs.get(path)
-        if entry is not None and entry.is_current():
-            problems.items.extend(entry.problems)
-            cache.docs_reused += 1
-        else:
-            renderer = renderer or MarkdownRenderer(config.content_dir)
-            entry = _load_one(kind, path, config, problems, renderer)
-            cache.docs[path] = entry
-            cache.docs_parsed += 1
+        entry = cache.docs[path]
+        problems.items.extend(entry.problems)
         doc = entry.doc
         if doc is None or (doc.draft and not config.drafts):
             continue
@@ -152,6 +152,32 @@ def load_content(config: Config, now: datetime, problems: Problems, cache: Build
         slogans=tuple(sorted(docs["slogan"], key=lambda d: (-d.weight, d.slug))),
         pages=tuple(sorted(docs["page"], key=lambda d: (d.weight, d.slug))),
     )
+
+
+PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves
+
+
+def _parse_all(todo: list[tuple[str, Path]], config: Config, rel_to: Path | None) -> dict[Path, DocEntry]:
+    """Read, validate and render every file of `todo`. Python-Markdown is most of
+    a cold build, so many files are spread over processes (each with its own
+    renderer); problems travel back inside each DocEntry."""
+    workers = min(config.jobs or os.cpu_count() or 1, len(todo) // (PARALLEL_FROM // 2) or 1)
+    if workers <= 1 or len(todo) < PARALLEL_FROM:
+        return _parse_chunk(todo, config, rel_to)
+    chunks = [todo[i::workers] for i in range(workers)]
+    entries: dict[Path, DocEntry] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for part in pool.map(_parse_chunk, chunks, [config] * workers, [rel_to] * workers):
+            entries.update(part)
+    return entries
+
+
+def _parse_chunk(todo: list[tuple[str, Path]], config: Config, rel_to: Path | None) -> dict[Path, DocEntry]:
+    renderer = MarkdownRenderer(config.content_dir)
+    entries = {}
+    for kind, path in todo:
+        entries[path] = _load_one(kind, path, config, Problems(rel_to=rel_to), renderer)
+    return entries
 
 
 def _load_one(kind: str, path: Path, config: Config, problems: Problems, renderer: MarkdownRenderer) -> DocEntry:

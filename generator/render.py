@@ -8,8 +8,11 @@ built-in theme file by file.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -51,8 +54,11 @@ def theme_dirs(site_templates: Path) -> list[Path]:
     return [d for d in (site_templates, builtin_theme_dir()) if d.is_dir()]
 
 
-def make_environment(site: SiteModel, images: dict[Path, PublishedImage], asset_hashes: dict[str, str]) -> jinja2.Environment:
+def make_environment(
+    site: SiteModel, images: dict[Path, PublishedImage], asset_hashes: dict[str, str], qr_codes: QRCodes | None = None
+) -> jinja2.Environment:
     config = site.config
+    qr_codes = qr_codes if qr_codes is not None else QRCodes(config.cache_dir)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(config.templates_dir)]),
         autoescape=True,
@@ -116,9 +122,7 @@ def make_environment(site: SiteModel, images: dict[Path, PublishedImage], asset_
 
     def qr_svg(path: str, title: str = "") -> Markup:
         """An inline SVG QR code of a page's absolute URL (for phones in front of a screen or poster)."""
-        qr = segno.make(abs_url(path), error="m")
-        svg = qr.svg_inline(scale=4, border=2, dark="#000", light="#fff", title=title or None, omitsize=True)
-        return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+        return Markup(qr_codes.get(abs_url(path), title))
 
     def image_of(ref: ImageRef | None) -> PublishedImage | None:
         return images.get(ref.source) if ref else None
@@ -171,6 +175,52 @@ def make_environment(site: SiteModel, images: dict[Path, PublishedImage], asset_
         slugify=slugify,
     )
     return env
+
+
+class QRCodes:
+    """QR codes as inline SVG, by absolute URL. Encoding costs ~7 ms (segno's
+    mask search), so codes are kept in .bangyang-cache/qr.json across builds,
+    and a cold build of many pages encodes the missing ones on all cores."""
+
+    def __init__(self, cache_dir: Path):
+        self.path = cache_dir / "qr.json"
+        try:
+            self.codes: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.codes = {}  # missing or truncated: start afresh
+        self.used: set[str] = set()
+
+    def get(self, target: str, title: str) -> str:
+        self.used.add(target)
+        if target not in self.codes:
+            self.codes[target] = _encode_qr(target)
+        svg = self.codes[target]
+        if title:
+            svg = svg.replace(">", f"><title>{escape(title)}</title>", 1)
+        return svg
+
+    def prefill(self, targets: list[str], jobs: int) -> None:
+        missing = sorted(set(targets) - set(self.codes))
+        workers = min(jobs or os.cpu_count() or 1, len(missing) // 100 or 1)
+        if workers > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                self.codes.update(zip(missing, pool.map(_encode_qr, missing, chunksize=50), strict=True))
+
+    def save(self) -> None:
+        keep = {k: v for k, v in self.codes.items() if k in self.used}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(keep, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError:
+            pass  # a cache that cannot be written is only slower next time
+
+
+def _encode_qr(target: str) -> str:
+    qr = segno.make(target, error="m")
+    svg = qr.svg_inline(scale=4, border=2, dark="#000", light="#fff", omitsize=True)
+    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 def date_cn(value: datetime) -> str:
@@ -234,7 +284,10 @@ def render_site(
 ) -> list[OutputFile]:
     """Render every page; with a cache, a page whose inputs are unchanged is reused."""
     cache = cache if cache is not None else BuildCache()
-    env = make_environment(site, images, asset_hashes)
+    qr_codes = QRCodes(site.config.cache_dir)
+    env = make_environment(site, images, asset_hashes, qr_codes)
+    # Every role model and activity shows a QR code: encode the missing ones in parallel first.
+    qr_codes.prefill([env.globals["abs_url"](d.url) for d in (*site.profiles, *site.activities)], site.config.jobs)
     everything = digest(cache.version_of(d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
     common = _common_key(site, asset_hashes)
     files: list[OutputFile] = []
@@ -264,6 +317,7 @@ def render_site(
         files.append(OutputFile(job.path, data))
     cache.pages = fresh
     files.extend(render_kiosks(site, images, env))
+    qr_codes.save()
     return files
 
 
