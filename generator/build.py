@@ -148,9 +148,13 @@ def _write_release(
         _copy_static(config, release)
         for extra in build_extras(site, image_plan, pages):
             release.write(extra.path, extra.data, "extras")
-        if search:
+        search_key = _search_key(config, pages)
+        if search and not _same_search_input(config, search_key):
             index_release(release.dir, config, problems)  # reads the written HTML
+            if not problems:
+                _remember_search_input(config, search_key)
         else:
+            # Nothing searchable changed (or serve refreshes it afterwards): keep the live index.
             _carry_search_index(config.output_dir, release.dir)
         if problems:
             raise BuildFailed(problems.errors)
@@ -176,6 +180,32 @@ def _write_release(
         cache.pages.clear()  # rendered but never published: not what the live output holds
         raise
     return pages, images_made, images_cached, build_id, len(release.owners)
+
+
+def _search_key(config: Config, pages: list) -> str:
+    """What the search index is made from: the pages marked for it, the language,
+    and where it lives (another --out folder holds another index)."""
+    h = hashlib.blake2b(f"{config.language}\0{config.output_dir}".encode(), digest_size=16)
+    for page in sorted(pages, key=lambda p: p.path):
+        if b"data-pagefind-body" in page.data:
+            h.update(page.path.encode() + b"\0" + page.data + b"\0")
+    return h.hexdigest()
+
+
+def _same_search_input(config: Config, key: str) -> bool:
+    try:
+        known = (config.cache_dir / "search-input").read_text(encoding="ascii").strip()
+    except OSError:
+        return False
+    return known == key and (config.output_dir / "pagefind" / "pagefind.js").is_file()
+
+
+def _remember_search_input(config: Config, key: str) -> None:
+    try:
+        config.cache_dir.mkdir(parents=True, exist_ok=True)
+        (config.cache_dir / "search-input").write_text(key, encoding="ascii")
+    except OSError:
+        pass  # only slower next time
 
 
 def _carry_search_index(live: Path, release_dir: Path) -> None:

@@ -89,3 +89,17 @@ def test_an_output_folder_inside_content_is_refused(site, capsys):
     assert site.run("build", "--out", str(site.root / "content" / "out")) == 1
     assert "不能是网站文件夹" in capsys.readouterr().err
     assert not (site.root / "content/out").exists()
+
+
+def test_the_search_index_is_rebuilt_only_when_searchable_pages_change(site, monkeypatch):
+    from generator import build as build_module
+
+    runs = []
+    real = build_module.index_release
+    monkeypatch.setattr(build_module, "index_release", lambda *a: (runs.append(1), real(*a)))
+    site.write("content/profiles/张晓明.md", GOOD)
+    assert site.run("build") == 0 and len(runs) == 1
+    assert site.run("build") == 0 and len(runs) == 1  # nothing changed: the live index is kept
+    assert (site.out / "pagefind/pagefind.js").is_file()
+    site.write("content/profiles/张晓明.md", GOOD.replace("一线", "一线，风雨无阻"))
+    assert site.run("build") == 0 and len(runs) == 2

@@ -149,6 +149,8 @@ def test_a_failing_search_index_fails_the_build_and_keeps_the_old_output(site, t
     fake.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    # A searchable page changes, so the index must be made again (and fails).
+    site.write("content/profiles/li-si.md", "---\nname: 李四\ncategory: 身边好人\ndate: 2024-03-06\n---\n新的事迹。\n")
     assert site.run("build") != 0
     err = capsys.readouterr().err
     assert "生成搜索索引失败" in err
