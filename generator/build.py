@@ -25,7 +25,7 @@ from .images import ImageCache, plan_images, publish_images, terminal_progress
 from .load import Content, is_ignored, load_content
 from .models import ImageRef
 from .problems import BuildFailed, Problem, Problems
-from .publish import BuildLocked, OutputLock, Release
+from .publish import BuildLocked, OutputLock, Release, link_or_copy
 from .render import render_site
 from .search import index_release
 from .site import SiteModel, build_site_model
@@ -211,14 +211,7 @@ def _remember_search_input(config: Config, key: str) -> None:
 def _carry_search_index(live: Path, release_dir: Path) -> None:
     index = live / "pagefind"
     if index.is_dir() and not (release_dir / "pagefind").exists():
-        shutil.copytree(index, release_dir / "pagefind", copy_function=_link_or_copy)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+        shutil.copytree(index, release_dir / "pagefind", copy_function=link_or_copy)
 
 
 def _copy_theme_assets(config: Config, release: Release) -> dict[str, str]:

@@ -21,7 +21,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import sys
 import time
 import warnings
@@ -34,6 +33,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from .models import ImageRef
 from .problems import Problems
+from .publish import link_or_copy
 from .slugs import slugify
 
 try:  # iPhone photos; optional so a missing wheel never breaks a build
@@ -327,20 +327,12 @@ def publish_images(
         if stored.is_file():
             target = release_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(stored, target)
+            link_or_copy(stored, target)
             os.utime(stored)  # last used: keeps it from being pruned
             used.append(stored)
     cache.save_index()
     cache.prune(used)
     return len(todo), cached
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    """Hard links make publishing cheap; a copy where links are not possible."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def terminal_progress(label: str) -> Callable[[int, int], None] | None:

@@ -175,6 +175,15 @@ class Release:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """Hard links make publishing cheap (unchanged bytes are shared, not
+    copied); a copy where links are not possible (another drive, FAT)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 

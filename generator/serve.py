@@ -16,7 +16,6 @@ from __future__ import annotations
 import http.server
 import json
 import mimetypes
-import os
 import posixpath
 import shutil
 import tempfile
@@ -35,6 +34,7 @@ from .cache import BuildCache
 from .config import Config, load_config
 from .load import is_ignored
 from .problems import BuildFailed, Problem, Problems
+from .publish import link_or_copy
 from .search import index_release
 
 SETTLE_SECONDS = 0.12  # a save of many files arrives as a burst: wait for quiet
@@ -168,10 +168,7 @@ def refresh_search_index(live: Path, config: Config, problems: Problems, log=pri
             if rel.parts[0] == "pagefind":
                 continue
             (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(page, scratch / rel)
-            except OSError:
-                shutil.copyfile(page, scratch / rel)
+            link_or_copy(page, scratch / rel)
         index_release(scratch, config, problems)
         fresh = scratch / "pagefind"
         if problems or not fresh.is_dir():
