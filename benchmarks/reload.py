@@ -29,7 +29,7 @@ CHROMIUM = os.environ.get("BANGYANG_CHROMIUM", "/usr/bin/chromium")
 REBUILT = re.compile(r"rebuilt in ([0-9.]+) s")
 
 
-def measure_reload(site: Path, mutator: Mutator, page_path: str, edits: int, env: dict[str, str], repo: Path) -> dict:
+def measure_reload(site: Path, mutator: Mutator, page_path: str, edits: int, env: dict[str, str], repo: Path, timeout: float = 900) -> dict:
     """Median-ready lists: `latency` (s, save → new text shown) and `rebuild` (s, server side)."""
     from playwright.sync_api import sync_playwright
 
@@ -62,6 +62,8 @@ def measure_reload(site: Path, mutator: Mutator, page_path: str, edits: int, env
         started = json.loads(first)
         if not started.get("ok"):
             raise RuntimeError("the first serve build failed: " + "".join(log[-15:]))
+        # The server is up; its rebuilder may still be refreshing the search index of the first build.
+        _wait_until(lambda: "idle" in _marks(log), timeout)
         result["first_build_s"] = started["first_build"]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
@@ -73,7 +75,10 @@ def measure_reload(site: Path, mutator: Mutator, page_path: str, edits: int, env
                 wall = time.time()
                 t0 = time.perf_counter()
                 mutator.edit_page(token)
-                _wait_for_text(page, token, timeout=300)
+                try:
+                    _wait_for_text(page, token, timeout=timeout)
+                except TimeoutError as exc:
+                    raise TimeoutError(f"{exc} within {timeout:.0f} s; serve log: " + " | ".join(x.strip() for x in log[-8:])) from None
                 latency.append(time.perf_counter() - t0)
                 shown = time.time()
                 # The next save waits until the rebuilder is idle (serve refreshes the search
