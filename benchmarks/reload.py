@@ -27,6 +27,7 @@ from .corpus import Mutator
 
 CHROMIUM = os.environ.get("BANGYANG_CHROMIUM", "/usr/bin/chromium")
 REBUILT = re.compile(r"rebuilt in ([0-9.]+) s")
+NO_EVENT_SECONDS = 30  # a save that reaches no watcher in this time never will
 
 
 def measure_reload(site: Path, mutator: Mutator, page_path: str, edits: int, env: dict[str, str], repo: Path, timeout: float = 900) -> dict:
@@ -75,6 +76,11 @@ def measure_reload(site: Path, mutator: Mutator, page_path: str, edits: int, env
                 wall = time.time()
                 t0 = time.perf_counter()
                 mutator.edit_page(token)
+                if not _wait_until(lambda s=seen: "event" in _marks(log[s:]), NO_EVENT_SECONDS):
+                    raise TimeoutError(
+                        f"serve saw no file event within {NO_EVENT_SECONDS} s of the save (its watcher is not delivering events); "
+                        "serve log: " + " | ".join(x.strip() for x in log[-5:])
+                    )
                 try:
                     _wait_for_text(page, token, timeout=timeout)
                 except TimeoutError as exc:
