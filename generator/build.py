@@ -13,12 +13,12 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .cache import BuildCache
+from .cache import BuildCache, PageEntry, cache_file, file_id, load_cache, save_cache
 from .config import Config, builtin_theme_dir
 from .extras import build_extras
 from .images import ImageCache, plan_images, publish_images, terminal_progress
@@ -30,6 +30,9 @@ from .render import render_site
 from .search import index_release
 from .site import SiteModel, build_site_model
 
+# Pages carrying this are indexed for search (see search.py).
+_MARKER = b"data-pagefind-body"
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -40,6 +43,8 @@ class BuildResult:
     seconds: float
     build_id: str
     warnings: tuple[Problem, ...]
+    docs_parsed: int = 0  # content files read afresh (the others came from the cache)
+    pages_rendered: int = 0  # pages rendered afresh (the others were linked unchanged)
 
 
 def build_time() -> datetime:
@@ -76,7 +81,9 @@ def build(
     `search=False` (serve) carries the live search index over instead of
     rebuilding it, so a reload is not kept waiting; serve refreshes it after."""
     started = time.perf_counter()
-    cache = cache if cache is not None else BuildCache()
+    # A command-line build keeps its cache on disk; serve keeps its own in memory.
+    saved_at = None if cache is not None else cache_file(config.cache_dir, config.output_dir)
+    cache = cache if cache is not None else load_cache(saved_at)
     cache.reset_counters()
     site, _ = check_site(config, problems, cache)
     assert site is not None
@@ -110,6 +117,8 @@ def build(
             "检查磁盘空间和文件夹权限；上一次生成的网站没有改动",
         )
         raise BuildFailed(problems.errors) from None
+    if saved_at is not None and (cache.docs_parsed or cache.docs_removed or cache.pages_rendered or cache.pages_relinked):
+        save_cache(cache, saved_at)
     return BuildResult(
         pages=len(pages),
         images_made=images_made,
@@ -118,6 +127,8 @@ def build(
         seconds=time.perf_counter() - started,
         build_id=build_id,
         warnings=tuple(problems.warnings),
+        docs_parsed=cache.docs_parsed,
+        pages_rendered=cache.pages_rendered,
     )
 
 
@@ -134,12 +145,32 @@ def _write_release(
     release = Release(config.output_dir, problems)
     try:
         asset_hashes = _copy_theme_assets(config, release)
-        pages = render_site(site, image_plan, asset_hashes, problems, cache)
-        for page in pages:
+        fresh: dict[str, PageEntry] = {}
+        searchable: list[tuple[str, str]] = []
+        pages: list[str] = []
+        live = config.output_dir
+
+        def reusable(rel: str, entry: PageEntry) -> bool:
+            return file_id(live / rel) == entry.file
+
+        for page in render_site(site, image_plan, asset_hashes, problems, cache, reusable):
+            pages.append(page.path)
             if page.unchanged:
-                release.link_from_live(page.path, page.data, "templates")
+                entry = cache.pages[page.path]
+                written = release.link_from_live(page.path, entry.digest, "templates")
+                if written is None:
+                    continue
+                fresh[page.path] = entry if file_id(written) == entry.file else replace(entry, file=file_id(written))
             else:
-                release.write(page.path, page.data, "templates")
+                written = release.write(page.path, page.data, "templates")
+                if written is None or not page.key:
+                    continue
+                fresh[page.path] = PageEntry(page.key, release.digests[page.path], file_id(written), _MARKER in page.data)
+            if fresh[page.path].searchable:
+                searchable.append((page.path, fresh[page.path].digest))
+        cache.pages_relinked = sum(1 for path, entry in fresh.items() if cache.pages.get(path) != entry) + len(
+            set(cache.pages) - set(fresh)
+        )
         for rel in sorted({v.url for image in image_plan.values() for v in image.variants}):
             release.claim(rel, "images", digest=rel)  # the name carries the content hash
         images_made, images_cached = publish_images(
@@ -148,7 +179,7 @@ def _write_release(
         _copy_static(config, release)
         for extra in build_extras(site, image_plan, pages):
             release.write(extra.path, extra.data, "extras")
-        search_key = _search_key(config, pages)
+        search_key = _search_key(config, searchable)
         if search and not _same_search_input(config, search_key):
             index_release(release.dir, config, problems)  # reads the written HTML
             if not problems:
@@ -179,16 +210,17 @@ def _write_release(
         release.discard()
         cache.pages.clear()  # rendered but never published: not what the live output holds
         raise
+    cache.pages = fresh
     return pages, images_made, images_cached, build_id, len(release.owners)
 
 
-def _search_key(config: Config, pages: list) -> str:
-    """What the search index is made from: the pages marked for it, the language,
-    and where it lives (another --out folder holds another index)."""
+def _search_key(config: Config, searchable: list[tuple[str, str]]) -> str:
+    """What the search index is made from: the pages marked for it (by the hash
+    of their bytes), the language, and where it lives (another --out folder
+    holds another index)."""
     h = hashlib.blake2b(f"{config.language}\0{config.output_dir}".encode(), digest_size=16)
-    for page in sorted(pages, key=lambda p: p.path):
-        if b"data-pagefind-body" in page.data:
-            h.update(page.path.encode() + b"\0" + page.data + b"\0")
+    for path, data_hash in sorted(searchable):
+        h.update(f"{path}\0{data_hash}\0".encode())
     return h.hexdigest()
 
 

@@ -1,29 +1,39 @@
 """State carried from one build to the next, so a rebuild redoes only what
-a change needs (used by `serve`; a plain `build` starts empty).
+a change needs. `serve` keeps one in memory; `build` keeps it on disk in
+.bangyang-cache/ (see `load_cache` / `save_cache`).
 
 - documents: each content file with the files it depends on (itself, the
   images it points at, its bundle folder) and their stamps; a file whose
   stamps are unchanged is not read, parsed or rendered as Markdown again,
   and its problems are reported again as they were;
-- pages: each output page with the key of its inputs and its bytes; a page
-  whose key is unchanged is not rendered again and its file is linked from
-  the live output instead of written.
+- pages: each output file with the key of its inputs, the hash of its bytes
+  and the identity of the file written; a page whose key is unchanged and
+  whose file in the live output is still that very file (same inode, size
+  and mtime: hard links keep them from release to release) is not rendered
+  again but linked from the live output.
 
 Correctness does not depend on the cache: a key covers everything a page
-reads, and the tests compare a series of cached rebuilds with clean builds.
+reads, the tests compare cached rebuilds with clean builds, and a cache file
+that is missing, truncated, from another version of bangyang or otherwise
+unreadable is ignored (the build is only slower).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from .models import Doc
 from .problems import Problem
 
 Stamp = tuple[str, int, int]  # (path, size, mtime_ns); (-1, -1) when missing
+FileId = tuple[int, int, int]  # (inode, size, mtime_ns) of a written file
 
 
 def stamp(path: Path) -> Stamp:
@@ -32,6 +42,14 @@ def stamp(path: Path) -> Stamp:
     except OSError:
         return (str(path), -1, -1)
     return (str(path), st.st_size, st.st_mtime_ns)
+
+
+def file_id(path: Path) -> FileId | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def digest(parts: Iterable[object]) -> str:
@@ -56,20 +74,76 @@ class DocEntry:
         return all(stamp(Path(p)) == (p, size, mtime) for p, size, mtime in self.deps)
 
 
+@dataclass(frozen=True)
+class PageEntry:
+    key: str  # what the bytes were made from
+    digest: str  # hash of the bytes (for the release id)
+    file: FileId  # the file written for them
+    searchable: bool  # marked for the search index
+
+
 @dataclass
 class BuildCache:
     settings_key: str = ""
     docs: dict[Path, DocEntry] = field(default_factory=dict)
-    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    pages: dict[str, PageEntry] = field(default_factory=dict)
     # What the last build did, for tests and the serve log.
     docs_parsed: int = 0
     docs_reused: int = 0
     pages_rendered: int = 0
     pages_reused: int = 0
+    docs_removed: int = 0
+    pages_relinked: int = 0  # page entries that differ from the last build's
 
     def reset_counters(self) -> None:
         self.docs_parsed = self.docs_reused = self.pages_rendered = self.pages_reused = 0
+        self.docs_removed = self.pages_relinked = 0
 
     def version_of(self, doc: Doc) -> str:
         entry = self.docs.get(doc.source)
         return entry.version if entry else ""
+
+
+def cache_file(cache_dir: Path, output_dir: Path) -> Path:
+    """One cache file per output folder: its page entries describe that folder's files."""
+    name = hashlib.blake2b(str(output_dir.absolute()).encode(), digest_size=6).hexdigest()
+    return cache_dir / f"build-{name}.pickle"
+
+
+@cache
+def code_version() -> str:
+    """Changes with bangyang's own code (any edit of generator/*.py, not only a
+    release), Python and Python-Markdown: cached documents hold objects and
+    HTML that those made."""
+    import markdown
+
+    here = Path(__file__).parent
+    stamps = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in here.glob("*.py"))
+    return digest((stamps, sys.version, markdown.__version__))
+
+
+def load_cache(path: Path) -> BuildCache:
+    """The cache saved by the last build, or an empty one when there is none
+    usable (missing, truncated, another version): never an error."""
+    try:
+        with open(path, "rb") as f:
+            version, cached = pickle.load(f)
+    except Exception:  # noqa: BLE001 - any unreadable cache is simply not used
+        return BuildCache()
+    if version != code_version() or not isinstance(cached, BuildCache):
+        return BuildCache()
+    cached.reset_counters()
+    return cached
+
+
+def save_cache(cache: BuildCache, path: Path) -> None:
+    """Written to a temporary file and renamed: a build killed while saving
+    leaves the previous cache file (or none), never half of one."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            pickle.dump((code_version(), cache), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a cache that cannot be written is only slower next time

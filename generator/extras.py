@@ -1,6 +1,6 @@
 """Stage 6 — extras: machine-readable files derived from the site model.
 
-Input: `SiteModel`, the image plan and the rendered pages. Output: a list
+Input: `SiteModel`, the image plan and the paths of the rendered pages. Output: a list
 of `OutputFile`: the Atom feed, the sitemap and robots.txt (feeds.py), the
 JSON exports and the iCalendar files (exports.py). Every URL in them is
 absolute under base_url and percent-encoded (links.py).
@@ -18,10 +18,10 @@ from .models import OutputFile
 from .site import SiteModel
 
 
-def build_extras(site: SiteModel, images: dict[Path, PublishedImage], pages: list[OutputFile]) -> list[OutputFile]:
+def build_extras(site: SiteModel, images: dict[Path, PublishedImage], pages: list[str]) -> list[OutputFile]:
     links = SiteLinks.for_site(site)
     files = [OutputFile("feed.xml", atom_feed(site, images, links))]
-    files += [OutputFile(path, data) for path, data in sitemaps(site, [p.path for p in pages], links)]
+    files += [OutputFile(path, data) for path, data in sitemaps(site, pages, links)]
     files.append(OutputFile("robots.txt", robots_txt(links)))
     files += [OutputFile(path, data) for path, data in json_exports(site, images, links).items()]
     files += [OutputFile(path, data) for path, data in calendars(site, links).items()]

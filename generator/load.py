@@ -122,7 +122,8 @@ def load_content(config: Config, now: datetime, problems: Problems, cache: Build
     """Every published document. With a cache, files whose stamps (and those of
     the images and bundle they use) are unchanged are not read again."""
     cache = cache if cache is not None else BuildCache()
-    settings = digest((config.categories, config.themes, config.timezone, str(config.content_dir)))
+    # Problems are stored with paths relative to where the command runs.
+    settings = digest((config.categories, config.themes, config.timezone, str(config.content_dir), str(problems.rel_to)))
     if cache.settings_key != settings:
         cache.docs.clear()
         cache.settings_key = settings
@@ -146,6 +147,7 @@ def load_content(config: Config, now: datetime, problems: Problems, cache: Build
         docs[kind].append(doc)
     for gone in set(cache.docs) - seen:
         del cache.docs[gone]
+        cache.docs_removed += 1
     return Content(
         profiles=tuple(sorted(docs["profile"], key=lambda d: (-d.date.timestamp(), d.slug))),
         activities=tuple(sorted(docs["activity"], key=lambda d: (-d.start.timestamp(), d.slug))),

@@ -166,4 +166,5 @@ class OutputFile:
 
     path: str  # site-relative, e.g. "profiles/zhang-san/index.html"
     data: bytes
-    unchanged: bool = False  # the same bytes as in the last build (a cached render)
+    unchanged: bool = False  # the same bytes as the live output's file (not rendered again; `data` is empty)
+    key: str = ""  # what the bytes are made from (cached pages); "" when not cached

@@ -125,25 +125,21 @@ class Release:
             self._made_dirs.add(path.parent)
         return path
 
-    def write(self, rel: str, data: bytes, owner: str) -> None:
+    def write(self, rel: str, data: bytes, owner: str) -> Path | None:
+        """Write `rel`; returns the file written (None when the path was taken)."""
         path = self.claim(rel, owner, _hash(data))
         if path is not None:
             path.write_bytes(data)
+        return path
 
-    def link_from_live(self, rel: str, data: bytes, owner: str) -> None:
-        """A file whose bytes equal the live output's: hard-link it (cheap) rather
-        than write it; fall back to writing where links are not possible."""
-        path = self.claim(rel, owner, _hash(data))
-        if path is None:
-            return
-        live = self.output_dir / rel
-        try:
-            if live.stat().st_size == len(data):
-                os.link(live, path)
-                return
-        except OSError:
-            pass
-        path.write_bytes(data)
+    def link_from_live(self, rel: str, digest: str, owner: str) -> Path | None:
+        """A file whose bytes the live output already holds (the caller checked
+        it is the very file it wrote): hard-link it, which is cheap, or copy it
+        where links are not possible."""
+        path = self.claim(rel, owner, digest)
+        if path is not None:
+            link_or_copy(self.output_dir / rel, path)
+        return path
 
     def copy(self, rel: str, source: Path, owner: str) -> None:
         path = self.claim(rel, owner, _hash(source.read_bytes()))

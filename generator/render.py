@@ -1,6 +1,6 @@
 """Stage 5 — render: the site model → HTML pages (Jinja).
 
-Input: `SiteModel` and the image plan. Output: a list of `OutputFile`
+Input: `SiteModel` and the image plan. Output: `OutputFile`s, one at a time
 (site-relative path, bytes). Nothing here touches the disk except reading
 templates; the publish stage writes. A site's own templates/ overrides the
 built-in theme file by file.
@@ -8,10 +8,9 @@ built-in theme file by file.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -20,10 +19,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-import segno
+import zxingcpp
 from markupsafe import Markup, escape
 
-from .cache import BuildCache, digest, stamp
+from .cache import BuildCache, PageEntry, digest, stamp
 from .config import MenuItem, builtin_theme_dir
 from .images import PublishedImage
 from .kiosk import render_kiosks
@@ -58,7 +57,7 @@ def make_environment(
     site: SiteModel, images: dict[Path, PublishedImage], asset_hashes: dict[str, str], qr_codes: QRCodes | None = None
 ) -> jinja2.Environment:
     config = site.config
-    qr_codes = qr_codes if qr_codes is not None else QRCodes(config.cache_dir)
+    qr_codes = qr_codes if qr_codes is not None else QRCodes()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(config.templates_dir)]),
         autoescape=True,
@@ -178,22 +177,16 @@ def make_environment(
 
 
 class QRCodes:
-    """QR codes as inline SVG, by absolute URL. Encoding costs ~7 ms (segno's
-    mask search), so codes are kept in .bangyang-cache/qr.json across builds,
-    and a cold build of many pages encodes the missing ones on all cores."""
+    """QR codes as inline SVG, by absolute URL (libzxing: ~0.7 ms each, with the
+    standard's choice of mask). A cold build of a big site encodes them on all
+    cores first; a rebuild only encodes those of the pages it renders again."""
 
-    def __init__(self, cache_dir: Path):
-        self.path = cache_dir / "qr.json"
-        try:
-            self.codes: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.codes = {}  # missing or truncated: start afresh
-        self.used: set[str] = set()
+    def __init__(self) -> None:
+        self.codes: dict[str, str] = {}
 
     def get(self, target: str, title: str) -> str:
-        self.used.add(target)
         if target not in self.codes:
-            self.codes[target] = _encode_qr(target)
+            self.codes[target] = encode_qr(target)
         svg = self.codes[target]
         if title:
             svg = svg.replace(">", f"><title>{escape(title)}</title>", 1)
@@ -201,26 +194,35 @@ class QRCodes:
 
     def prefill(self, targets: list[str], jobs: int) -> None:
         missing = sorted(set(targets) - set(self.codes))
-        workers = min(jobs or os.cpu_count() or 1, len(missing) // 100 or 1)
+        workers = min(jobs or os.cpu_count() or 1, len(missing) // 500 or 1)
         if workers > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                self.codes.update(zip(missing, pool.map(_encode_qr, missing, chunksize=50), strict=True))
-
-    def save(self) -> None:
-        keep = {k: v for k, v in self.codes.items() if k in self.used}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(keep, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-            tmp.replace(self.path)
-        except OSError:
-            pass  # a cache that cannot be written is only slower next time
+                self.codes.update(zip(missing, pool.map(encode_qr, missing, chunksize=200), strict=True))
 
 
-def _encode_qr(target: str) -> str:
-    qr = segno.make(target, error="m")
-    svg = qr.svg_inline(scale=4, border=2, dark="#000", light="#fff", omitsize=True)
-    return svg.replace("<svg ", '<svg role="img" ', 1)
+QR_SCALE = 4  # px per module at the SVG's natural size (CSS scales it)
+QR_BORDER = 2  # modules of quiet zone; the page around the code is white too
+
+
+def encode_qr(target: str) -> str:
+    """An SVG of the QR code (error correction M) of `target`: one horizontal
+    line per run of dark modules, so the markup stays small."""
+    code = zxingcpp.create_barcode(target, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    image = code.to_image(scale=1, add_quiet_zones=False)
+    size = image.shape[0]
+    cells = bytes(memoryview(image))  # row by row, 0 = dark
+    runs = []
+    for y in range(size):
+        row = cells[y * size : (y + 1) * size]
+        runs += [f"M{m.start() + QR_BORDER} {y + QR_BORDER}.5h{m.end() - m.start()}" for m in _DARK_RUN.finditer(row)]
+    side = size + 2 * QR_BORDER
+    return (
+        f'<svg role="img" viewBox="0 0 {side * QR_SCALE} {side * QR_SCALE}" class="qr"><g transform="scale({QR_SCALE})">'
+        f'<path fill="#fff" d="M0 0h{side}v{side}h-{side}z"/><path class="qrline" stroke="#000" d="{"".join(runs)}"/></g></svg>'
+    )
+
+
+_DARK_RUN = re.compile(rb"\x00+")
 
 
 def date_cn(value: datetime) -> str:
@@ -281,25 +283,31 @@ def render_site(
     asset_hashes: dict[str, str],
     problems: Problems,
     cache: BuildCache | None = None,
-) -> list[OutputFile]:
-    """Render every page; with a cache, a page whose inputs are unchanged is reused."""
+    reusable: Callable[[str, PageEntry], bool] | None = None,
+) -> Iterator[OutputFile]:
+    """Every page, one at a time (the caller writes each before the next is
+    made, so a big site is never all in memory). With a cache, a page whose key
+    is unchanged, and that `reusable` says the live output still holds, comes
+    back `unchanged` without bytes instead of being rendered."""
     cache = cache if cache is not None else BuildCache()
-    qr_codes = QRCodes(site.config.cache_dir)
+    qr_codes = QRCodes()
     env = make_environment(site, images, asset_hashes, qr_codes)
-    # Every role model and activity shows a QR code: encode the missing ones in parallel first.
-    qr_codes.prefill([env.globals["abs_url"](d.url) for d in (*site.profiles, *site.activities)], site.config.jobs)
     everything = digest(cache.version_of(d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
     common = _common_key(site, asset_hashes)
-    files: list[OutputFile] = []
-    fresh: dict[str, tuple[str, bytes]] = {}
+    jobs = []
     for job in _pages(site, images):
         deps = everything if job.deps is None else digest(cache.version_of(d) for d in job.deps)
         key = digest((common, job.template, deps))
         known = cache.pages.get(job.path)
-        if known is not None and known[0] == key:
-            files.append(OutputFile(job.path, known[1], unchanged=True))
-            fresh[job.path] = known
+        jobs.append((job, key, known is not None and known.key == key and reusable is not None and reusable(job.path, known)))
+    # Every role model and activity page shows a QR code: encode the missing ones in parallel first.
+    todo = {job.path for job, _, reuse in jobs if not reuse}
+    targets = [d.url for d in (*site.profiles, *site.activities) if _index(d.url) in todo or f"{d.url}poster/index.html" in todo]
+    qr_codes.prefill([env.globals["abs_url"](url) for url in targets], site.config.jobs)
+    for job, key, reuse in jobs:
+        if reuse:
             cache.pages_reused += 1
+            yield OutputFile(job.path, b"", unchanged=True, key=key)
             continue
         try:
             data = env.get_template(job.template).render(**job.context).encode("utf-8")
@@ -313,12 +321,8 @@ def render_site(
             )
             continue
         cache.pages_rendered += 1
-        fresh[job.path] = (key, data)
-        files.append(OutputFile(job.path, data))
-    cache.pages = fresh
-    files.extend(render_kiosks(site, images, env))
-    qr_codes.save()
-    return files
+        yield OutputFile(job.path, data, key=key)
+    yield from render_kiosks(site, images, env)
 
 
 def _common_key(site: SiteModel, asset_hashes: dict[str, str]) -> str:

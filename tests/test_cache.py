@@ -90,8 +90,9 @@ def test_a_template_or_settings_change_rerenders_everything(sample):
     assert "没有这个页面" in sample.html("404.html")
 
 
-def test_a_series_of_cached_rebuilds_equals_a_clean_build(sample, tmp_path):
-    cache = BuildCache()
+@pytest.mark.parametrize("kept", ["in memory (serve)", "on disk (build)"])
+def test_a_series_of_cached_rebuilds_equals_a_clean_build(sample, tmp_path, kept):
+    cache = BuildCache() if kept.startswith("in memory") else None  # None: the command line's cache file
     _build(sample.root, cache)
     root = sample.root
     edits = [
@@ -115,7 +116,7 @@ def test_a_series_of_cached_rebuilds_equals_a_clean_build(sample, tmp_path):
                 _touch_later(path)
         _build(root, cache)
         clean = tmp_path / f"clean{i}"
-        _build(root, None, out=clean)
+        _build(root, BuildCache(), out=clean)
         assert _tree(sample.out) == _tree(clean), f"after edit {i}"
 
 
@@ -133,3 +134,62 @@ def test_a_failed_rebuild_keeps_the_cache_consistent(sample, tmp_path):
     _build(sample.root, cache)
     _build(sample.root, None, out=tmp_path / "clean")
     assert _tree(sample.out) == _tree(tmp_path / "clean")
+
+
+def test_the_command_line_keeps_its_cache_on_disk(sample):
+    first = _build(sample.root, None)
+    assert first.docs_parsed == 6 and first.pages_rendered > 20
+    again = _build(sample.root, None)
+    assert again.docs_parsed == 0 and again.pages_rendered == 0
+    assert again.build_id == first.build_id
+    _profile(sample, "zhang", "张晓明", day=1, body="新写的事迹。")
+    _touch_later(sample.root / "content/profiles/zhang/index.md")
+    edited = _build(sample.root, None)
+    assert edited.docs_parsed == 1 and 0 < edited.pages_rendered < first.pages_rendered
+    assert "新写的事迹" in sample.html("profiles/zhang/index.html")
+
+
+def _cache_files(root: Path) -> list[Path]:
+    return sorted((root / ".bangyang-cache").glob("build-*.pickle"))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "another version"])
+def test_a_damaged_or_foreign_cache_file_is_ignored(sample, monkeypatch, damage):
+    first = _build(sample.root, None)
+    before = _tree(sample.out)
+    [path] = _cache_files(sample.root)
+    data = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        path.write_bytes(b"\x80\x05not a pickle at all")
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:
+        from generator import cache as cache_module
+
+        monkeypatch.setattr(cache_module, "code_version", lambda: "an older bangyang")
+    again = _build(sample.root, None)
+    assert again.docs_parsed == 6 and again.pages_rendered == first.pages_rendered  # everything afresh
+    assert _tree(sample.out) == before
+    assert _build(sample.root, None).docs_parsed == 0  # and the rewritten cache works
+
+
+def test_a_page_changed_in_the_output_by_hand_is_rendered_again(sample):
+    _build(sample.root, None)
+    page = sample.out / "profiles/zhang/index.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace("张晓明".encode(), "某某".encode()))
+    (sample.out / "honors/index.html").unlink()
+    again = _build(sample.root, None)
+    assert again.pages_rendered == 2
+    assert page.read_bytes() == good
+    assert (sample.out / "honors/index.html").is_file()
+
+
+def test_each_output_folder_has_its_own_cache(sample, tmp_path):
+    _build(sample.root, None)
+    other = _build(sample.root, None, out=tmp_path / "other")
+    assert other.pages_rendered > 20  # the first build of that folder renders everything
+    assert len(_cache_files(sample.root)) == 2
+    assert _tree(sample.out) == _tree(tmp_path / "other")

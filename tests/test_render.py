@@ -57,18 +57,3 @@ def test_activity_dates_read_naturally(start, end, all_day, text):
 def test_the_last_day_of_an_exclusive_end_is_the_day_before():
     assert date_cn(last_day(d(2024, 4, 1))) == "2024年3月31日"
     assert last_day(d(2024, 4, 1)) == d(2024, 4, 1) - timedelta(seconds=1)
-
-
-def test_qr_codes_are_kept_between_builds_and_a_broken_cache_is_ignored(site):
-    site.write("site.toml", 'base_url = "https://example.gov.cn/wenming/"\n')
-    site.write("content/profiles/张晓明.md", "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\n---\n正文。\n")
-    assert site.run("build") == 0
-    import json
-
-    cache = site.root / ".bangyang-cache/qr.json"
-    codes = json.loads(cache.read_text(encoding="utf-8"))
-    assert "https://example.gov.cn/wenming/profiles/zhang-xiao-ming/" in codes
-    first = site.html("profiles/zhang-xiao-ming/index.html")
-    cache.write_text('{"trunc', encoding="utf-8")
-    assert site.run("build") == 0
-    assert site.html("profiles/zhang-xiao-ming/index.html") == first
