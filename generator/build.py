@@ -18,15 +18,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .cache import BuildCache, PageEntry, cache_file, file_id, load_cache, save_cache
+from .cache import BuildCache, PageEntry, ReleaseRecord, cache_file, digest, file_id, load_cache, save_cache, stamp
 from .config import Config, builtin_theme_dir
 from .extras import build_extras
 from .images import ImageCache, plan_images, publish_images, terminal_progress
+from .kiosk import render_kiosks
 from .load import Content, is_ignored, load_content
 from .models import ImageRef
 from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, Release, link_or_copy
-from .render import render_site
+from .render import plan_pages, render_pages
 from .search import index_release
 from .site import SiteModel, build_site_model
 
@@ -141,20 +142,40 @@ def _write_release(
     problems: Problems,
     search: bool,
 ) -> tuple[list, int, int, str, int]:
-    """Everything after the gate, into a fresh folder swapped in at the end."""
+    """Everything after the gate, into a fresh folder swapped in at the end;
+    nothing at all when no input changed and the live output is intact."""
+    live = config.output_dir
+    assets = _theme_assets(config)
+    asset_hashes = {rel: hashlib.sha256(data).hexdigest()[:10] for rel, data in assets.items()}
+
+    def reusable(rel: str, entry: PageEntry) -> bool:
+        return file_id(live / rel) == entry.file
+
+    plan = plan_pages(site, image_plan, asset_hashes, cache, reusable)
+    variants = sorted({v.url for image in image_plan.values() for v in image.variants})
+    inputs = digest(
+        (
+            plan.common,
+            plan.everything,
+            [job.path for job, _, _ in plan.jobs],
+            variants,
+            [stamp(path) for _, path in _static_files(config)],
+            site.now.date(),  # what moves with the clock within a day (feed and sitemap dates, build times) waits for a change
+            search,
+        )
+    )
+    pages = [job.path for job, _, _ in plan.jobs]
+    if plan.all_reused and _live_release_intact(config, cache, inputs, search):
+        cache.pages_reused = len(plan.jobs)
+        return list(cache.release.pages), 0, len(image_plan), cache.release.build_id, len(cache.release.files) + len(cache.pages)
+
     release = Release(config.output_dir, problems)
     try:
-        asset_hashes = _copy_theme_assets(config, release)
+        for rel, data in assets.items():
+            release.write(f"assets/{rel}", data, f"templates/assets/{rel}")
         fresh: dict[str, PageEntry] = {}
         searchable: list[tuple[str, str]] = []
-        pages: list[str] = []
-        live = config.output_dir
-
-        def reusable(rel: str, entry: PageEntry) -> bool:
-            return file_id(live / rel) == entry.file
-
-        for page in render_site(site, image_plan, asset_hashes, problems, cache, reusable):
-            pages.append(page.path)
+        for page in render_pages(plan, site, problems, cache):
             if page.unchanged:
                 entry = cache.pages[page.path]
                 written = release.link_from_live(page.path, entry.digest, "templates")
@@ -163,20 +184,27 @@ def _write_release(
                 fresh[page.path] = entry if file_id(written) == entry.file else replace(entry, file=file_id(written))
             else:
                 written = release.write(page.path, page.data, "templates")
-                if written is None or not page.key:
+                if written is None:
                     continue
                 fresh[page.path] = PageEntry(page.key, release.digests[page.path], file_id(written), _MARKER in page.data)
             if fresh[page.path].searchable:
                 searchable.append((page.path, fresh[page.path].digest))
+        for kiosk in render_kiosks(site, image_plan, plan.env):
+            pages.append(kiosk.path)
+            release.write(kiosk.path, kiosk.data, "templates")
         cache.pages_relinked = sum(1 for path, entry in fresh.items() if cache.pages.get(path) != entry) + len(
             set(cache.pages) - set(fresh)
         )
-        for rel in sorted({v.url for image in image_plan.values() for v in image.variants}):
+        for rel in variants:
             release.claim(rel, "images", digest=rel)  # the name carries the content hash
         images_made, images_cached = publish_images(
             image_plan, release.dir, image_cache, problems, jobs=config.jobs, progress=terminal_progress("图片 images")
         )
-        _copy_static(config, release)
+        for rel, path in _static_files(config):
+            if not path.resolve().is_relative_to(config.content_dir.resolve()):
+                problems.error(path, 0, "", "静态文件是指向 content 之外的链接 (symlink outside content/)", "请复制文件本身")
+                continue
+            release.copy(rel, path, f"content/static/{rel}")
         for extra in build_extras(site, image_plan, pages):
             release.write(extra.path, extra.data, "extras")
         search_key = _search_key(config, searchable)
@@ -205,13 +233,33 @@ def _write_release(
         }
         # build.json last: a kiosk that sees a new id knows the release is whole.
         release.write("build.json", json.dumps(info, ensure_ascii=False, indent=2).encode() + b"\n", "build")
+        others = {rel: file_id(release.dir / rel) for rel in release.digests if rel not in fresh}
         release.commit()
     except BaseException:
         release.discard()
         cache.pages.clear()  # rendered but never published: not what the live output holds
+        cache.release = None
         raise
     cache.pages = fresh
+    cache.release = ReleaseRecord(inputs, build_id, others, tuple(pages))
     return pages, images_made, images_cached, build_id, len(release.owners)
+
+
+def _live_release_intact(config: Config, cache: BuildCache, inputs: str, search: bool) -> bool:
+    """The live output is the release the last build made from these very
+    inputs, every file of it still the one written (pages were checked by
+    the plan): then a build would only repeat it."""
+    record = cache.release
+    if record is None or record.inputs != inputs:
+        return False
+    live = config.output_dir
+    try:
+        known = json.loads((live / "build.json").read_bytes())["build_id"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if known != record.build_id or (search and not (live / "pagefind" / "pagefind.js").is_file()):
+        return False
+    return all(file_id(live / rel) == fid for rel, fid in record.files.items())
 
 
 def _search_key(config: Config, searchable: list[tuple[str, str]]) -> str:
@@ -246,34 +294,31 @@ def _carry_search_index(live: Path, release_dir: Path) -> None:
         shutil.copytree(index, release_dir / "pagefind", copy_function=link_or_copy)
 
 
-def _copy_theme_assets(config: Config, release: Release) -> dict[str, str]:
-    """Theme assets (CSS, JS, icons) → assets/; a site's own file wins. Returns
-    a short content hash per file for cache-busting URLs."""
-    hashes: dict[str, str] = {}
+def _theme_assets(config: Config) -> dict[str, bytes]:
+    """Theme assets (CSS, JS, icons) for assets/, by path below it; a site's own
+    file wins over the built-in one."""
+    assets: dict[str, bytes] = {}
     for root in (config.templates_dir / "assets", builtin_theme_dir() / "assets"):
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
             rel = path.relative_to(root).as_posix()
-            if not path.is_file() or rel in hashes or is_ignored(path.name):
-                continue
-            data = path.read_bytes()
-            hashes[rel] = hashlib.sha256(data).hexdigest()[:10]
-            release.write(f"assets/{rel}", data, f"templates/assets/{rel}")
-    return hashes
+            if path.is_file() and rel not in assets and not is_ignored(path.name):
+                assets[rel] = path.read_bytes()
+    return assets
 
 
-def _copy_static(config: Config, release: Release) -> None:
+def _static_files(config: Config) -> list[tuple[str, Path]]:
+    """content/static/ → the site root, as (path in the site, file)."""
     static = config.content_dir / "static"
     if not static.is_dir():
-        return
+        return []
+    found = []
     for path in sorted(static.rglob("*")):
         rel = path.relative_to(static).as_posix()
         if path.is_file() and not any(is_ignored(p) for p in Path(rel).parts):
-            if not path.resolve().is_relative_to(config.content_dir.resolve()):
-                release.problems.error(path, 0, "", "静态文件是指向 content 之外的链接 (symlink outside content/)", "请复制文件本身")
-                continue
-            release.copy(rel, path, f"content/static/{rel}")
+            found.append((rel, path))
+    return found
 
 
 def _check_output_location(config: Config, problems: Problems) -> None:

@@ -82,11 +82,23 @@ class PageEntry:
     searchable: bool  # marked for the search index
 
 
+@dataclass(frozen=True)
+class ReleaseRecord:
+    """The release a build published: what it was made from, its id, and the
+    files other than pages (whose entries are in `pages`)."""
+
+    inputs: str
+    build_id: str
+    files: dict[str, FileId | None]
+    pages: tuple[str, ...]  # every HTML page, kiosk screens included
+
+
 @dataclass
 class BuildCache:
     settings_key: str = ""
     docs: dict[Path, DocEntry] = field(default_factory=dict)
     pages: dict[str, PageEntry] = field(default_factory=dict)
+    release: ReleaseRecord | None = None
     # What the last build did, for tests and the serve log.
     docs_parsed: int = 0
     docs_reused: int = 0

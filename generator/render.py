@@ -25,7 +25,6 @@ from markupsafe import Markup, escape
 from .cache import BuildCache, PageEntry, digest, stamp
 from .config import MenuItem, builtin_theme_dir
 from .images import PublishedImage
-from .kiosk import render_kiosks
 from .markup import cut_summary
 from .models import Activity, Doc, ImageRef, OutputFile, Profile, Slogan
 from .problems import Problems
@@ -139,10 +138,12 @@ def make_environment(
 
         return Markup(doc_link.sub(link, body_image.sub(swap, html_text)))
 
-    by_file = {d.source.resolve().as_posix(): d for d in (*site.profiles, *site.activities, *site.slogans, *site.pages)}
+    by_file: dict[str, Doc] = {}  # filled on the first link between documents (resolving every path costs)
     doc_link = re.compile(r'href="' + re.escape(LINK_SCHEME) + r'([^"#]+)(#[^"]*)?"')
 
     def link(m: re.Match[str]) -> str:
+        if not by_file:
+            by_file.update((d.source.resolve().as_posix(), d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
         target = by_file.get(m.group(1))
         if target is None:  # checked before the gate; cannot happen in a successful build
             return 'href="#"'
@@ -277,18 +278,31 @@ class PageJob:
     deps: tuple[Doc, ...] | None  # the documents the page shows; None: all of them
 
 
-def render_site(
+@dataclass
+class PagePlan:
+    """Every page of the site with the key of its inputs, decided before anything
+    is rendered: a build can tell from it alone whether anything changed."""
+
+    env: jinja2.Environment
+    qr_codes: QRCodes
+    jobs: list[tuple[PageJob, str, bool]]  # (job, key, reuse the live output's file)
+    common: str  # the key part every page shares (settings, templates, taxonomies, clock)
+    everything: str  # the versions of all documents
+
+    @property
+    def all_reused(self) -> bool:
+        return all(reuse for _, _, reuse in self.jobs)
+
+
+def plan_pages(
     site: SiteModel,
     images: dict[Path, PublishedImage],
     asset_hashes: dict[str, str],
-    problems: Problems,
     cache: BuildCache | None = None,
     reusable: Callable[[str, PageEntry], bool] | None = None,
-) -> Iterator[OutputFile]:
-    """Every page, one at a time (the caller writes each before the next is
-    made, so a big site is never all in memory). With a cache, a page whose key
-    is unchanged, and that `reusable` says the live output still holds, comes
-    back `unchanged` without bytes instead of being rendered."""
+) -> PagePlan:
+    """Keys for every page; with a cache, a page whose key is unchanged and that
+    `reusable` says the live output still holds is marked for reuse."""
     cache = cache if cache is not None else BuildCache()
     qr_codes = QRCodes()
     env = make_environment(site, images, asset_hashes, qr_codes)
@@ -300,11 +314,20 @@ def render_site(
         key = digest((common, job.template, deps))
         known = cache.pages.get(job.path)
         jobs.append((job, key, known is not None and known.key == key and reusable is not None and reusable(job.path, known)))
+    return PagePlan(env, qr_codes, jobs, common, everything)
+
+
+def render_pages(plan: PagePlan, site: SiteModel, problems: Problems, cache: BuildCache | None = None) -> Iterator[OutputFile]:
+    """Every page, one at a time (the caller writes each before the next is
+    made, so a big site is never all in memory); a reused page comes back
+    `unchanged`, without bytes."""
+    cache = cache if cache is not None else BuildCache()
+    env = plan.env
     # Every role model and activity page shows a QR code: encode the missing ones in parallel first.
-    todo = {job.path for job, _, reuse in jobs if not reuse}
+    todo = {job.path for job, _, reuse in plan.jobs if not reuse}
     targets = [d.url for d in (*site.profiles, *site.activities) if _index(d.url) in todo or f"{d.url}poster/index.html" in todo]
-    qr_codes.prefill([env.globals["abs_url"](url) for url in targets], site.config.jobs)
-    for job, key, reuse in jobs:
+    plan.qr_codes.prefill([env.globals["abs_url"](url) for url in targets], site.config.jobs)
+    for job, key, reuse in plan.jobs:
         if reuse:
             cache.pages_reused += 1
             yield OutputFile(job.path, b"", unchanged=True, key=key)
@@ -322,7 +345,6 @@ def render_site(
             continue
         cache.pages_rendered += 1
         yield OutputFile(job.path, data, key=key)
-    yield from render_kiosks(site, images, env)
 
 
 def _common_key(site: SiteModel, asset_hashes: dict[str, str]) -> str:

@@ -193,3 +193,24 @@ def test_each_output_folder_has_its_own_cache(sample, tmp_path):
     assert other.pages_rendered > 20  # the first build of that folder renders everything
     assert len(_cache_files(sample.root)) == 2
     assert _tree(sample.out) == _tree(tmp_path / "other")
+
+
+def test_a_rebuild_with_nothing_changed_leaves_the_live_output_alone(sample, monkeypatch):
+    first = _build(sample.root, None)
+    info = sample.out / "build.json"
+    before = (info.stat().st_ino, info.stat().st_mtime_ns)
+    tree = _tree(sample.out)
+    again = _build(sample.root, None)
+    assert again.build_id == first.build_id and again.pages == first.pages
+    assert (info.stat().st_ino, info.stat().st_mtime_ns) == before  # no new release was made
+    assert _tree(sample.out) == tree
+    # A file of the live output removed or changed by hand: the next build makes a whole release again.
+    (sample.out / "feed.xml").unlink()
+    (sample.out / "api/profiles.json").write_text("{}", encoding="utf-8")
+    _build(sample.root, None)
+    assert _tree(sample.out) == tree
+    # The next day (statuses, dates in the feed and sitemap) is a change too.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1795838400 + 86400))
+    _build(sample.root, None)
+    assert (info.stat().st_ino, info.stat().st_mtime_ns) != before
+    assert '"time": "2026-11-29' in info.read_text(encoding="utf-8")
