@@ -60,14 +60,12 @@ def discover(content_dir: Path, problems: Problems) -> list[tuple[str, Path]]:
     for child in sorted(content_dir.iterdir()):
         if child.is_dir() and child.name in FOLDERS:
             kind = FOLDERS[child.name]
-            for path in sorted(child.rglob("*")):
-                if any(is_ignored(p) for p in path.relative_to(child).parts) or not _safe_source(path, content_dir, problems):
-                    continue
-                if not path.is_file():
+            for path, is_file in _walk(child, problems, content_dir):
+                if not is_file:
                     continue
                 lower = path.name.lower()
                 if lower.endswith(MARKDOWN_SUFFIXES):
-                    if _in_bundle(path, child) and path.name != "index.md":
+                    if path.name != "index.md" and _in_bundle(path, child):
                         continue  # extra Markdown beside a bundle's index.md: notes, not pages
                     found.append((kind, path))
                 elif lower.endswith((".md.txt", ".markdown.txt")):
@@ -87,6 +85,35 @@ def discover(content_dir: Path, problems: Problems) -> list[tuple[str, Path]]:
                 "内容应放在 profiles、activities、slogans、pages 或 static 里",
             )
     return found
+
+
+def _walk(folder: Path, problems: Problems, content_dir: Path) -> list[tuple[Path, bool]]:
+    """(path, is a file) for everything below `folder`, sorted like the paths
+    themselves; ignored names are skipped with all below them, and symbolic
+    links are checked but never followed into (a loop cannot hang the build).
+    One directory listing per folder: a site of 10,000 documents is walked
+    in a fraction of a second."""
+    entries: list[tuple[Path, bool]] = []
+    pending = [folder]
+    while pending:
+        try:
+            listing = list(os.scandir(pending.pop()))
+        except OSError:
+            continue  # unreadable folder: nothing from it
+        for entry in listing:
+            if is_ignored(entry.name):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink() or any(ord(ch) < 32 or ord(ch) == 127 for ch in entry.name):
+                if not _safe_source(path, content_dir, problems):
+                    continue
+                entries.append((path, path.is_file()))
+            elif entry.is_dir():
+                pending.append(path)
+            else:
+                entries.append((path, entry.is_file()))
+    entries.sort()
+    return entries
 
 
 def _safe_source(path: Path, content_dir: Path, problems: Problems) -> bool:
@@ -200,6 +227,11 @@ _DATE = re.compile(
 )
 
 
+# Per kind, read-only: the field specs by name, and Chinese field name → English.
+_SPECS: dict[str, dict[str, FieldSpec]] = {kind: {f.name: f for f in specs} for kind, specs in KINDS.items()}
+_ENGLISH_NAMES: dict[str, dict[str, str]] = {kind: {f.zh: f.name for f in specs} for kind, specs in KINDS.items()}
+
+
 class _Validator:
     """Turns one SourceFile into one document, reporting every problem found."""
 
@@ -209,13 +241,15 @@ class _Validator:
         self.config = config
         self.problems = problems
         self.renderer = renderer
-        self.specs: dict[str, FieldSpec] = {f.name: f for f in KINDS[kind]}
+        self.specs: dict[str, FieldSpec] = _SPECS[kind]
         self.ok = True
         self.src = self._english_keys(source)
 
     def _english_keys(self, source: SourceFile) -> SourceFile:
         """姓名: 张三 reads as name: 张三; writing both names of one field is an error."""
-        by_zh = {spec.zh: name for name, spec in self.specs.items()}
+        by_zh = _ENGLISH_NAMES[self.kind]
+        if not any(key in by_zh for key in source.meta):
+            return source  # nothing to rename, so nothing can be written twice
         meta: dict[str, Any] = {}
         lines: dict[str, int] = {}
         for key, value in source.meta.items():
