@@ -97,9 +97,14 @@ def build(
 
     try:
         with OutputLock(config.output_dir, on_wait=on_lock_wait):
-            pages, images_made, images_cached, build_id, files = _write_release(
+            pages, images_made, images_cached, build_id, files, release = _write_release(
                 config, site, image_plan, image_cache, cache, problems, search
             )
+            # The old release is being removed meanwhile; both finish under the lock.
+            if saved_at is not None and (release is not None or cache.docs_parsed or cache.docs_removed):
+                save_cache(cache, saved_at)
+            if release is not None:
+                release.finish()
     except BuildLocked:
         problems.error(
             "output",
@@ -118,8 +123,6 @@ def build(
             "检查磁盘空间和文件夹权限；上一次生成的网站没有改动",
         )
         raise BuildFailed(problems.errors) from None
-    if saved_at is not None and (cache.docs_parsed or cache.docs_removed or cache.pages_rendered or cache.pages_relinked):
-        save_cache(cache, saved_at)
     return BuildResult(
         pages=len(pages),
         images_made=images_made,
@@ -141,7 +144,7 @@ def _write_release(
     cache: BuildCache,
     problems: Problems,
     search: bool,
-) -> tuple[list, int, int, str, int]:
+) -> tuple[list, int, int, str, int, Release | None]:
     """Everything after the gate, into a fresh folder swapped in at the end;
     nothing at all when no input changed and the live output is intact."""
     live = config.output_dir
@@ -167,7 +170,7 @@ def _write_release(
     pages = [job.path for job, _, _ in plan.jobs]
     if plan.all_reused and _live_release_intact(config, cache, inputs, search):
         cache.pages_reused = len(plan.jobs)
-        return list(cache.release.pages), 0, len(image_plan), cache.release.build_id, len(cache.release.files) + len(cache.pages)
+        return list(cache.release.pages), 0, len(image_plan), cache.release.build_id, len(cache.release.files) + len(cache.pages), None
 
     release = Release(config.output_dir, problems)
     try:
@@ -192,9 +195,6 @@ def _write_release(
         for kiosk in render_kiosks(site, image_plan, plan.env):
             pages.append(kiosk.path)
             release.write(kiosk.path, kiosk.data, "templates")
-        cache.pages_relinked = sum(1 for path, entry in fresh.items() if cache.pages.get(path) != entry) + len(
-            set(cache.pages) - set(fresh)
-        )
         for rel in variants:
             release.claim(rel, "images", digest=rel)  # the name carries the content hash
         images_made, images_cached = publish_images(
@@ -242,7 +242,7 @@ def _write_release(
         raise
     cache.pages = fresh
     cache.release = ReleaseRecord(inputs, build_id, others, tuple(pages))
-    return pages, images_made, images_cached, build_id, len(release.owners)
+    return pages, images_made, images_cached, build_id, len(release.owners), release
 
 
 def _live_release_intact(config: Config, cache: BuildCache, inputs: str, search: bool) -> bool:

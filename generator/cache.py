@@ -105,11 +105,10 @@ class BuildCache:
     pages_rendered: int = 0
     pages_reused: int = 0
     docs_removed: int = 0
-    pages_relinked: int = 0  # page entries that differ from the last build's
 
     def reset_counters(self) -> None:
         self.docs_parsed = self.docs_reused = self.pages_rendered = self.pages_reused = 0
-        self.docs_removed = self.pages_relinked = 0
+        self.docs_removed = 0
 
     def version_of(self, doc: Doc) -> str:
         entry = self.docs.get(doc.source)

@@ -15,6 +15,7 @@ import hashlib
 import os
 import shutil
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -107,6 +108,7 @@ class Release:
         self.owners: dict[str, str] = {}
         self.digests: dict[str, str] = {}  # rel → hash of its bytes, for the release id
         self._made_dirs: set[Path] = set()
+        self._removal: threading.Thread | None = None
 
     def claim(self, rel: str, owner: str, digest: str = "") -> Path | None:
         """The path to write `rel` to, or None (and a problem) when taken.
@@ -153,7 +155,8 @@ class Release:
         return _hash("\n".join(f"{rel}\0{digest}" for rel, digest in sorted(self.digests.items())).encode())[:16]
 
     def commit(self) -> None:
-        """Swap the finished release in; the old one is removed afterwards."""
+        """Swap the finished release in; the old one is removed afterwards, in a
+        background thread (a big site's folders take a while): call `finish()`."""
         out = self.output_dir
         if out.is_symlink() or (out.exists() and not out.is_dir()):
             raise OSError(f"{out} is not a folder")
@@ -163,9 +166,16 @@ class Release:
                 os.replace(out, old)
                 os.replace(self.dir, out)
                 self.dir = old
-            shutil.rmtree(self.dir, ignore_errors=True)
+            self._removal = threading.Thread(target=shutil.rmtree, args=(self.dir,), kwargs={"ignore_errors": True})
+            self._removal.start()
         else:
             os.replace(self.dir, out)
+
+    def finish(self) -> None:
+        """Wait until the replaced release is gone."""
+        if self._removal is not None:
+            self._removal.join()
+            self._removal = None
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)

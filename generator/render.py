@@ -8,6 +8,7 @@ built-in theme file by file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -59,6 +60,7 @@ def make_environment(
     qr_codes = qr_codes if qr_codes is not None else QRCodes()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(config.templates_dir)]),
+        bytecode_cache=_CompiledTemplates(config.cache_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -175,6 +177,22 @@ def make_environment(
         slugify=slugify,
     )
     return env
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates in .bangyang-cache/templates (Jinja checks each
+    against its template's source); a folder that cannot be written only
+    means compiling again."""
+
+    def __init__(self, cache_dir: Path):
+        folder = cache_dir / "templates"
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(folder))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 class QRCodes:
