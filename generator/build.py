@@ -76,11 +76,13 @@ def build(
     cache: BuildCache | None = None,
     on_lock_wait: Callable[[], None] | None = None,
     search: bool = True,
+    preview: bool = False,
 ) -> BuildResult:
     """One build. `cache` (kept by `serve`) carries parsed documents and rendered
     pages from the previous build; without it everything is done afresh.
     `search=False` (serve) carries the live search index over instead of
-    rebuilding it, so a reload is not kept waiting; serve refreshes it after."""
+    rebuilding it, so a reload is not kept waiting; serve refreshes it after.
+    `preview=True` (serve) writes only what changed over the live output."""
     started = time.perf_counter()
     # A command-line build keeps its cache on disk; serve keeps its own in memory.
     saved_at = None if cache is not None else cache_file(config.cache_dir, config.output_dir)
@@ -98,7 +100,7 @@ def build(
     try:
         with OutputLock(config.output_dir, on_wait=on_lock_wait):
             pages, images_made, images_cached, build_id, files, release = _write_release(
-                config, site, image_plan, image_cache, cache, problems, search
+                config, site, image_plan, image_cache, cache, problems, search, preview
             )
             # The old release is being removed meanwhile; both finish under the lock.
             if saved_at is not None and (release is not None or cache.docs_parsed or cache.docs_removed):
@@ -144,6 +146,7 @@ def _write_release(
     cache: BuildCache,
     problems: Problems,
     search: bool,
+    preview: bool = False,
 ) -> tuple[list, int, int, str, int, Release | None]:
     """Everything after the gate, into a fresh folder swapped in at the end;
     nothing at all when no input changed and the live output is intact."""
@@ -172,7 +175,11 @@ def _write_release(
         cache.pages_reused = len(plan.jobs)
         return list(cache.release.pages), 0, len(image_plan), cache.release.build_id, len(cache.release.files) + len(cache.pages), None
 
-    release = Release(config.output_dir, problems)
+    # serve: only what changed is written over the live output it made itself.
+    over = None
+    if preview and cache.release is not None and _live_build_id(live) == cache.release.build_id:
+        over = set(cache.pages) | set(cache.release.files)
+    release = Release(config.output_dir, problems, over)
     try:
         for rel, data in assets.items():
             release.write(f"assets/{rel}", data, f"templates/assets/{rel}")
@@ -212,7 +219,7 @@ def _write_release(
             index_release(release.dir, config, problems)  # reads the written HTML
             if not problems:
                 _remember_search_input(config, search_key)
-        else:
+        elif release.over is None:
             # Nothing searchable changed (or serve refreshes it afterwards): keep the live index.
             _carry_search_index(config.output_dir, release.dir)
         if problems:
@@ -233,7 +240,7 @@ def _write_release(
         }
         # build.json last: a kiosk that sees a new id knows the release is whole.
         release.write("build.json", json.dumps(info, ensure_ascii=False, indent=2).encode() + b"\n", "build")
-        others = {rel: file_id(release.dir / rel) for rel in release.digests if rel not in fresh}
+        others = {rel: file_id(release.final_path(rel)) for rel in release.digests if rel not in fresh}
         release.commit()
     except BaseException:
         release.discard()
@@ -253,13 +260,16 @@ def _live_release_intact(config: Config, cache: BuildCache, inputs: str, search:
     if record is None or record.inputs != inputs:
         return False
     live = config.output_dir
-    try:
-        known = json.loads((live / "build.json").read_bytes())["build_id"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    if known != record.build_id or (search and not (live / "pagefind" / "pagefind.js").is_file()):
+    if _live_build_id(live) != record.build_id or (search and not (live / "pagefind" / "pagefind.js").is_file()):
         return False
     return all(file_id(live / rel) == fid for rel, fid in record.files.items())
+
+
+def _live_build_id(live: Path) -> str | None:
+    try:
+        return str(json.loads((live / "build.json").read_bytes())["build_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _search_key(config: Config, searchable: list[tuple[str, str]]) -> str:

@@ -20,13 +20,13 @@ unreadable is ignored (the build is only slower).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from .models import Doc
@@ -66,8 +66,9 @@ class DocEntry:
     doc: Doc | None
     problems: tuple[Problem, ...]
 
-    @property
+    @functools.cached_property
     def version(self) -> str:
+        """Stands for the document's inputs in page keys (asked once per page that shows it)."""
         return digest(self.deps)
 
     def is_current(self) -> bool:
@@ -121,7 +122,7 @@ def cache_file(cache_dir: Path, output_dir: Path) -> Path:
     return cache_dir / f"build-{name}.pickle"
 
 
-@cache
+@functools.cache
 def code_version() -> str:
     """Changes with bangyang's own code (any edit of generator/*.py, not only a
     release), Python and Python-Markdown: cached documents hold objects and

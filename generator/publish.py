@@ -96,9 +96,16 @@ def _unlock(handle) -> None:
 
 
 class Release:
-    """A release folder being written; refuses a second write to one path."""
+    """A release folder being written; refuses a second write to one path.
 
-    def __init__(self, output_dir: Path, problems: Problems):
+    `over` (used by serve): the files of the live output as the last build
+    left them. The release is then an overlay: only new and changed files are
+    written (to the release folder), and `commit` moves each into output/ and
+    deletes the files that are gone, so a rebuild after one edit costs what
+    the edit changed, not what the site holds. Each file is replaced whole;
+    a failed build still changes nothing."""
+
+    def __init__(self, output_dir: Path, problems: Problems, over: set[str] | None = None):
         self.output_dir = output_dir
         self.problems = problems
         output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -107,10 +114,12 @@ class Release:
         self.dir.mkdir()
         self.owners: dict[str, str] = {}
         self.digests: dict[str, str] = {}  # rel → hash of its bytes, for the release id
+        self.over = over if over is not None and output_dir.is_dir() else None
+        self.kept: set[str] = set()  # overlay: files left in place in output/
         self._made_dirs: set[Path] = set()
         self._removal: threading.Thread | None = None
 
-    def claim(self, rel: str, owner: str, digest: str = "") -> Path | None:
+    def claim(self, rel: str, owner: str, digest: str = "", make: bool = True) -> Path | None:
         """The path to write `rel` to, or None (and a problem) when taken.
         `digest` stands for the file's bytes (a content-hashed name may pass itself)."""
         key = rel.lower()  # Windows and macOS readers: a.html and A.html are one file
@@ -122,10 +131,14 @@ class Release:
         self.owners[key] = owner
         self.digests[rel] = digest
         path = self.dir / rel
-        if path.parent not in self._made_dirs:
+        if make and path.parent not in self._made_dirs:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(path.parent)
         return path
+
+    def final_path(self, rel: str) -> Path:
+        """Where `rel` is now: in output/ when the overlay kept it, else in the release folder."""
+        return (self.output_dir if rel in self.kept else self.dir) / rel
 
     def write(self, rel: str, data: bytes, owner: str) -> Path | None:
         """Write `rel`; returns the file written (None when the path was taken)."""
@@ -138,6 +151,11 @@ class Release:
         """A file whose bytes the live output already holds (the caller checked
         it is the very file it wrote): hard-link it, which is cheap, or copy it
         where links are not possible."""
+        if self.over is not None:
+            if self.claim(rel, owner, digest, make=False) is None:
+                return None
+            self.kept.add(rel)
+            return self.output_dir / rel
         path = self.claim(rel, owner, digest)
         if path is not None:
             link_or_copy(self.output_dir / rel, path)
@@ -160,7 +178,9 @@ class Release:
         out = self.output_dir
         if out.is_symlink() or (out.exists() and not out.is_dir()):
             raise OSError(f"{out} is not a folder")
-        if out.exists():
+        if self.over is not None and out.exists():
+            self._lay_over(out)
+        elif out.exists():
             if not _exchange(self.dir, out):
                 old = out.parent / f".{out.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
                 os.replace(out, old)
@@ -171,6 +191,27 @@ class Release:
         else:
             os.replace(self.dir, out)
 
+    def _lay_over(self, out: Path) -> None:
+        """Move every file written into output/ (build.json last, as in a whole
+        release), then delete the files the last build made that this one did not."""
+        written = sorted(self.dir.rglob("*"), key=lambda p: p.name == "build.json")
+        for path in written:
+            if path.is_file():
+                target = out / path.relative_to(self.dir)
+                _clear_way(out, target)
+                os.replace(path, target)
+        gone = {rel for rel in self.over if rel.lower() not in self.owners}
+        for rel in sorted(gone, reverse=True):
+            path = out / rel
+            if path.is_file() or path.is_symlink():
+                path.unlink()
+            for parent in path.parents:
+                if parent == out or not parent.is_dir() or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        self._removal = threading.Thread(target=shutil.rmtree, args=(self.dir,), kwargs={"ignore_errors": True})
+        self._removal.start()
+
     def finish(self) -> None:
         """Wait until the replaced release is gone."""
         if self._removal is not None:
@@ -179,6 +220,18 @@ class Release:
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _clear_way(out: Path, target: Path) -> None:
+    """Make room for a file at `target`: a folder where the file goes, or a
+    file where one of its folders goes (a static file became a folder), is removed."""
+    for parent in reversed(target.relative_to(out).parents):
+        folder = out / parent
+        if folder.is_file() or folder.is_symlink():
+            folder.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> None:

@@ -115,7 +115,7 @@ class Rebuilder:
         ok = False
         try:
             if not problems:
-                result = build(config, problems, self.cache, search=False)
+                result = build(config, problems, self.cache, search=False, preview=True)
                 c = self.cache
                 self.log(
                     f"已重新生成 rebuilt in {result.seconds:.2f} s: 读取 {c.docs_parsed} 个文件（{c.docs_reused} 个未变），"

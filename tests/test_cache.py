@@ -21,10 +21,10 @@ def _profile(site, slug: str, name: str, category: str = "道德模范", day: in
     site.write(f"content/profiles/{slug}/index.md", P.format(name=name, category=category, day=day, tag=tag, body=body))
 
 
-def _build(root: Path, cache: BuildCache | None, out: Path | None = None):
+def _build(root: Path, cache: BuildCache | None, out: Path | None = None, preview: bool = False):
     problems = Problems(rel_to=root)
     config = load_config(root, problems, output_dir=out)
-    return build(config, problems, cache)
+    return build(config, problems, cache, preview=preview)
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -90,10 +90,11 @@ def test_a_template_or_settings_change_rerenders_everything(sample):
     assert "没有这个页面" in sample.html("404.html")
 
 
-@pytest.mark.parametrize("kept", ["in memory (serve)", "on disk (build)"])
+@pytest.mark.parametrize("kept", ["in memory", "in memory, written over the live output (serve)", "on disk (build)"])
 def test_a_series_of_cached_rebuilds_equals_a_clean_build(sample, tmp_path, kept):
     cache = BuildCache() if kept.startswith("in memory") else None  # None: the command line's cache file
-    _build(sample.root, cache)
+    preview = "serve" in kept
+    _build(sample.root, cache, preview=preview)
     root = sample.root
     edits = [
         lambda: _profile(sample, "zhang", "张晓明", day=1, body="改过的事迹。"),
@@ -114,7 +115,7 @@ def test_a_series_of_cached_rebuilds_equals_a_clean_build(sample, tmp_path, kept
         for path in (root / "content").rglob("*"):
             if path.is_file() and path.stat().st_mtime > time.time() - 2:
                 _touch_later(path)
-        _build(root, cache)
+        _build(root, cache, preview=preview)
         clean = tmp_path / f"clean{i}"
         _build(root, BuildCache(), out=clean)
         assert _tree(sample.out) == _tree(clean), f"after edit {i}"
@@ -214,3 +215,20 @@ def test_a_rebuild_with_nothing_changed_leaves_the_live_output_alone(sample, mon
     _build(sample.root, None)
     assert (info.stat().st_ino, info.stat().st_mtime_ns) != before
     assert '"time": "2026-11-29' in info.read_text(encoding="utf-8")
+
+
+def test_serve_writes_only_what_changed_over_its_own_output(sample):
+    cache = BuildCache()
+    _build(sample.root, cache, preview=True)
+    untouched = sample.out / "profiles/li/index.html"  # another category: its page does not show 张晓明
+    before = untouched.stat().st_ino, untouched.stat().st_mtime_ns
+    _profile(sample, "zhang", "张晓明", day=1, body="预览里改的事迹。")
+    _touch_later(sample.root / "content/profiles/zhang/index.md")
+    _build(sample.root, cache, preview=True)
+    assert "预览里改的事迹" in sample.html("profiles/zhang/index.html")
+    assert (untouched.stat().st_ino, untouched.stat().st_mtime_ns) == before  # left in place, not relinked
+    # A removed document's pages go, and their emptied folders with them.
+    shutil.rmtree(sample.root / "content/profiles/wang")
+    _build(sample.root, cache, preview=True)
+    assert not (sample.out / "profiles/wang").exists()
+    assert [p.name for p in sample.root.iterdir() if p.name.startswith(".output.")] == [".output.lock"]
