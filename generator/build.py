@@ -179,7 +179,7 @@ def _write_release(
     over = None
     if preview and cache.release is not None and _live_build_id(live) == cache.release.build_id:
         over = set(cache.pages) | set(cache.release.files)
-    release = Release(config.output_dir, problems, over)
+    release = Release(config.output_dir, problems, over, cache.release.files if cache.release else None)
     try:
         for rel, data in assets.items():
             release.write(f"assets/{rel}", data, f"templates/assets/{rel}")
@@ -240,7 +240,7 @@ def _write_release(
         }
         # build.json last: a kiosk that sees a new id knows the release is whole.
         release.write("build.json", json.dumps(info, ensure_ascii=False, indent=2).encode() + b"\n", "build")
-        others = {rel: file_id(release.final_path(rel)) for rel in release.digests if rel not in fresh}
+        others = {rel: (digest, file_id(release.final_path(rel))) for rel, digest in release.digests.items() if rel not in fresh}
         release.commit()
     except BaseException:
         release.discard()
@@ -262,7 +262,7 @@ def _live_release_intact(config: Config, cache: BuildCache, inputs: str, search:
     live = config.output_dir
     if _live_build_id(live) != record.build_id or (search and not (live / "pagefind" / "pagefind.js").is_file()):
         return False
-    return all(file_id(live / rel) == fid for rel, fid in record.files.items())
+    return all(file_id(live / rel) == fid for rel, (_, fid) in record.files.items())
 
 
 def _live_build_id(live: Path) -> str | None:

@@ -90,7 +90,7 @@ class ReleaseRecord:
 
     inputs: str
     build_id: str
-    files: dict[str, FileId | None]
+    files: dict[str, tuple[str, FileId | None]]  # (hash of the bytes, file identity)
     pages: tuple[str, ...]  # every HTML page, kiosk screens included
 
 

@@ -55,10 +55,7 @@ class SiteLinks:
 
     @classmethod
     def for_site(cls, site: SiteModel) -> SiteLinks:
-        docs = (*site.profiles, *site.activities, *site.slogans, *site.pages)
-        # Resolving every path costs: only a site whose bodies link to other documents needs the table.
-        linked = any(d.links for d in docs)
-        documents = MappingProxyType({d.source.resolve().as_posix(): d.url for d in docs} if linked else {})
+        documents = MappingProxyType({path: d.url for path, d in site.by_file.items()})
         return cls.from_base_url(site.config.base_url, documents)
 
     @classmethod

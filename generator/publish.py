@@ -18,8 +18,10 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
+from .cache import FileId, file_id
 from .problems import Problems
 
 _RENAME_EXCHANGE = 2
@@ -105,7 +107,13 @@ class Release:
     the edit changed, not what the site holds. Each file is replaced whole;
     a failed build still changes nothing."""
 
-    def __init__(self, output_dir: Path, problems: Problems, over: set[str] | None = None):
+    def __init__(
+        self,
+        output_dir: Path,
+        problems: Problems,
+        over: set[str] | None = None,
+        known: Mapping[str, tuple[str, FileId | None]] | None = None,
+    ):
         self.output_dir = output_dir
         self.problems = problems
         output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -116,6 +124,8 @@ class Release:
         self.digests: dict[str, str] = {}  # rel → hash of its bytes, for the release id
         self.over = over if over is not None and output_dir.is_dir() else None
         self.kept: set[str] = set()  # overlay: files left in place in output/
+        # The live output's files as the last build wrote them: (hash of the bytes, file identity).
+        self.known = known or {}
         self._made_dirs: set[Path] = set()
         self._removal: threading.Thread | None = None
 
@@ -141,8 +151,13 @@ class Release:
         return (self.output_dir if rel in self.kept else self.dir) / rel
 
     def write(self, rel: str, data: bytes, owner: str) -> Path | None:
-        """Write `rel`; returns the file written (None when the path was taken)."""
-        path = self.claim(rel, owner, _hash(data))
+        """Write `rel`; returns the file written (None when the path was taken).
+        Bytes the live output already holds in that very file are linked, not written."""
+        digest = _hash(data)
+        known = self.known.get(rel)
+        if known is not None and known[0] == digest and known[1] is not None and file_id(self.output_dir / rel) == known[1]:
+            return self.link_from_live(rel, digest, owner)
+        path = self.claim(rel, owner, digest)
         if path is not None:
             path.write_bytes(data)
         return path

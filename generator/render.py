@@ -140,12 +140,10 @@ def make_environment(
 
         return Markup(doc_link.sub(link, body_image.sub(swap, html_text)))
 
-    by_file: dict[str, Doc] = {}  # filled on the first link between documents (resolving every path costs)
+    by_file = site.by_file
     doc_link = re.compile(r'href="' + re.escape(LINK_SCHEME) + r'([^"#]+)(#[^"]*)?"')
 
     def link(m: re.Match[str]) -> str:
-        if not by_file:
-            by_file.update((d.source.resolve().as_posix(), d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
         target = by_file.get(m.group(1))
         if target is None:  # checked before the gate; cannot happen in a successful build
             return 'href="#"'

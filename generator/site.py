@@ -8,10 +8,10 @@ current slogans), plus problems for two sources that want one URL.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
-from pathlib import Path
 
 from .config import HONOR_LEVELS, Config
 from .load import Content
@@ -95,6 +95,9 @@ class SiteModel:
     ongoing: tuple[Activity, ...]
     past_by_year: tuple[YearGroup, ...]  # newest year first
     current_slogans: tuple[Slogan, ...]
+    # The documents by their file (resolved, posix), for bodies that link to
+    # another document; empty when no body does (resolving every path costs).
+    by_file: Mapping[str, Doc] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def featured(self) -> tuple[Profile, ...]:
@@ -118,7 +121,8 @@ class SiteModel:
 
 def build_site_model(config: Config, content: Content, now: datetime, problems: Problems) -> SiteModel:
     _check_collisions(content, problems)
-    _check_links(content, problems)
+    by_file = _linked_files(content)
+    _check_links(content, by_file, problems)
     categories = tuple(
         Term(name, slug, f"profiles/category/{slug}/", profiles=tuple(p for p in content.profiles if p.category == name))
         for name, slug in _unique_slugs(config.categories)
@@ -157,6 +161,7 @@ def build_site_model(config: Config, content: Content, now: datetime, problems: 
         ongoing=ongoing,
         past_by_year=past,
         current_slogans=tuple(s for s in content.slogans if s.shown_at(now)),
+        by_file=by_file,
     )
 
 
@@ -189,18 +194,18 @@ def _honor_roll(profiles: tuple[Profile, ...]) -> tuple[HonorYear, ...]:
     return tuple(years)
 
 
-def published_by_file(content: Content) -> dict[Path, Doc]:
-    return {d.source.resolve(): d for d in (*content.profiles, *content.activities, *content.pages, *content.slogans)}
+def _linked_files(content: Content) -> dict[str, Doc]:
+    docs = (*content.profiles, *content.activities, *content.pages, *content.slogans)
+    if not any(d.links for d in docs):
+        return {}
+    return {d.source.resolve().as_posix(): d for d in docs}
 
 
-def _check_links(content: Content, problems: Problems) -> None:
+def _check_links(content: Content, by_file: dict[str, Doc], problems: Problems) -> None:
     """A link to another Markdown file must reach a published document (and its heading)."""
-    if not any(d.links for d in (*content.profiles, *content.activities, *content.pages, *content.slogans)):
-        return  # resolving every path costs; nothing links to another document
-    published = published_by_file(content)
-    for doc in published.values():
+    for doc in by_file.values():
         for target, fragment, line in doc.links:
-            other = published.get(target)
+            other = by_file.get(target.as_posix())
             if other is None:
                 problems.error(
                     doc.source,
