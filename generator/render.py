@@ -61,6 +61,7 @@ def make_environment(
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(config.templates_dir)]),
         bytecode_cache=_CompiledTemplates(config.cache_dir),
+        auto_reload=False,  # one environment per build: no need to stat every template on every use
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -260,7 +261,7 @@ def time_range(activity: Activity) -> str:
     start, end = activity.start, activity.end
     text = f"{date_cn(start)}（周{WEEKDAYS[start.weekday()]}）"
     if not activity.all_day:
-        text += f" {start:%H:%M}"
+        text += f" {start.hour:02d}:{start.minute:02d}"
     default_end = end == start.replace(hour=0, minute=0, second=0) + timedelta(days=1)
     if default_end:
         return text  # no end given: the day of the start
@@ -268,9 +269,9 @@ def time_range(activity: Activity) -> str:
     if last.date() != start.date():
         text += f" 至 {date_cn(last)}"
         if not activity.all_day:
-            text += f" {last:%H:%M}"
+            text += f" {last.hour:02d}:{last.minute:02d}"
     elif not activity.all_day:
-        text += f"–{last:%H:%M}"
+        text += f"–{last.hour:02d}:{last.minute:02d}"
     return text
 
 
