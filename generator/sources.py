@@ -78,6 +78,7 @@ def decode(data: bytes, path: Path, problems: Problems) -> str | None:
 _FENCE = re.compile(r"^-{3,}\s*$")  # the boundary python-frontmatter splits on
 _KEY_FULLWIDTH = re.compile(r"^(\s*-?\s*)([A-Za-z_][A-Za-z0-9_]*|[\u4e00-\u9fff]{1,6})\s*：")
 _KEY_NOSPACE = re.compile(r"^(\s*-?\s*)([A-Za-z_][A-Za-z0-9_]*):(?![\s/]|$)")
+_BLOCK_SCALAR = re.compile(r":\s*[|>][-+]?\s*$")  # `key: |` opens a block of free text
 
 
 def read_source(path: Path, problems: Problems, known_keys: frozenset[str]) -> SourceFile | None:
@@ -141,16 +142,17 @@ def _lint(fm_lines: list[str], first: int, path: Path, problems: Problems, known
         lineno = first + offset
         if in_block and (line.startswith((" ", "\t")) or not line.strip()):
             continue  # inside a `|` block scalar any text is allowed
-        in_block = bool(re.search(r":\s*[|>][-+]?\s*$", line))
-        if line[:1] == "\t" or re.match(r"^ *\t", line):
+        in_block = ("|" in line or ">" in line) and _BLOCK_SCALAR.search(line) is not None
+        indent_char = line.lstrip(" ")[:1]
+        if indent_char == "\t":
             problems.error(path, lineno, "", "用了 Tab 键缩进 (tab used for indentation)", "YAML 只能用空格缩进，请把 Tab 换成两个空格")
             ok = False
-        elif line[:1] == "\u3000" or re.match(r"^ *\u3000", line):
+        elif indent_char == "\u3000":
             problems.error(
                 path, lineno, "", "用了全角空格缩进 (full-width space used for indentation)", "请切换到半角（英文）输入，用两个普通空格缩进"
             )
             ok = False
-        m = _KEY_FULLWIDTH.match(line)
+        m = _KEY_FULLWIDTH.match(line) if "：" in line else None
         if m and (m.group(2) in known or m.group(1).strip() == "" and m.group(2).isascii()):
             problems.error(
                 path,
@@ -177,6 +179,8 @@ def _lint(fm_lines: list[str], first: int, path: Path, problems: Problems, known
 def _plain_yaml(text: str, first: int, path: Path, problems: Problems) -> bool:
     """Front matter is plain data: no anchors/aliases (a few lines of them can
     expand to gigabytes) and no tags such as !!python/object."""
+    if not ("&" in text or "*" in text or "!" in text):
+        return True  # anchors need &, aliases *, tags !: nothing to look for
     try:
         for event in yaml.parse(text, Loader=_Loader):
             line = first + event.start_mark.line
