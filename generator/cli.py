@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import build, build_time, check_site, site_images
-from .cache import BuildCache
+from .cache import cache_file, load_cache
 from .config import HONOR_LEVELS, Config, load_config
 from .images import ImageCache, plan_images
 from .importer import IMPORT_KINDS, ImportRefused, read_docx, write_bundle
@@ -202,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(site_dir, problems, drafts=args.drafts, future=args.future)
         if args.audit:
             return _report(problems) or _audit(config, problems, args.stale_days)
-        cache = BuildCache()
+        # The last build's documents: check reads only files changed since (and never saves).
+        cache = load_cache(cache_file(config.cache_dir, config.output_dir))
         site, _ = check_site(config, problems, cache)
         if site is not None:
             # A throwaway cache object: check reads the index but never writes it.

@@ -30,7 +30,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from .build import build
-from .cache import BuildCache
+from .cache import BuildCache, cache_file, load_cache, save_cache
 from .config import Config, load_config
 from .load import is_ignored
 from .problems import BuildFailed, Problem, Problems
@@ -99,6 +99,7 @@ class Rebuilder:
         self.stopping = threading.Event()
         self.builds = 0
         self.cache = BuildCache()  # documents and pages carried from build to build
+        self.saved_at: Path | None = None
         self.thread = threading.Thread(target=self._loop, name="bangyang-rebuild", daemon=True)
 
     def mark(self) -> None:
@@ -115,6 +116,10 @@ class Rebuilder:
         ok = False
         try:
             if not problems:
+                if self.builds == 0:
+                    # Start from what the last serve left (documents, pages, the preview folder).
+                    self.saved_at = cache_file(config.cache_dir, config.output_dir)
+                    self.cache = load_cache(self.saved_at)
                 result = build(config, problems, self.cache, search=False, preview=True)
                 c = self.cache
                 self.log(
@@ -156,6 +161,8 @@ class Rebuilder:
     def stop(self) -> None:
         self.stopping.set()
         self.thread.join(timeout=30)
+        if self.saved_at is not None and not self.thread.is_alive():
+            save_cache(self.cache, self.saved_at)  # the next serve starts where this one ended
 
 
 def refresh_search_index(live: Path, config: Config, problems: Problems, log=print) -> None:
