@@ -4,7 +4,8 @@ Input: the site model, the image plan and the site's links. Output: bytes
 for api/profiles.json, api/activities.json, api/slogans.json (schema in
 the README; `SCHEMA` is bumped when a field changes meaning or goes away),
 activities/calendar.ics and one activities/<slug>/event.ics per activity.
-The same input and build time give the same bytes.
+The same input and build time give the same bytes, and the calendars do
+not depend on the build time while there are activities.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event, Timezone
 
 from . import __version__
 from .images import PublishedImage
@@ -120,58 +119,102 @@ def json_exports(site: SiteModel, images: dict[Path, PublishedImage], links: Sit
     }
 
 
-@functools.lru_cache(maxsize=32)
-def _vtimezone(name: str, first: int, last: int) -> Timezone:
-    """VTIMEZONE for whole years. Memoised: icalendar finds the transitions by
-    probing every hour of the span (~80 ms), the same answer every rebuild."""
-    return Timezone.from_tzinfo(ZoneInfo(name), first_date=date(first, 1, 1), last_date=date(last, 1, 1))
+# --- iCalendar ----------------------------------------------------------------
+#
+# Each piece is serialised once and the files are joined from its bytes: the
+# calendar header, the zone, and one VEVENT per activity, which goes both into
+# calendar.ics and into the activity's own event.ics. icalendar still makes
+# every content line (escaping, folding, date formats). It is imported only
+# when calendars are made, so a command that makes none does not pay for it.
 
 
 def calendars(site: SiteModel, links: SiteLinks) -> dict[str, bytes]:
     """activities/calendar.ics with every activity, and one event.ics each (加入日历)."""
     activities = sorted(site.activities, key=lambda a: (a.start, a.slug))
-    files = {"activities/calendar.ics": _calendar(site, links, f"{site.config.title} · 主题活动", activities)}
-    for activity in activities:
-        files[f"{activity.url}event.ics"] = _calendar(site, links, activity.title, [activity])
+    # The zone's rules for the years the events span, in whole years so the bytes
+    # change only when the span grows into another year (or, with no activities,
+    # the build's year changes). One span for every file, event.ics too: for a
+    # zone with no changes ahead (Asia/Shanghai) icalendar steps on to the year
+    # 9999 looking for one, tens of milliseconds whatever the span, so a zone per
+    # event would cost more than all the events.
+    first = min((a.start for a in activities), default=site.now).year
+    last = max((a.end for a in activities), default=site.now).year + 1
+    zone = _vtimezone(site.config.timezone, first, last)
+    head = _calendar_head(site.config.timezone)
+    events = [_vevent(activity, links) for activity in activities]
+    files = {"activities/calendar.ics": _calendar(head, f"{site.config.title} · 主题活动", zone, events)}
+    for activity, event in zip(activities, events, strict=True):
+        files[f"{activity.url}event.ics"] = _calendar(head, activity.title, zone, [event])
     return files
 
 
-def _calendar(site: SiteModel, links: SiteLinks, name: str, activities: list[Activity]) -> bytes:
-    config = site.config
-    calendar = Calendar()
-    calendar.add("prodid", f"-//bangyang//bangyang {__version__}//ZH")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", config.timezone)
-    # The zone's rules for the years the events span (whole years, so the
-    # bytes change only when an event moves into another year).
-    first = min((a.start for a in activities), default=site.now).year
-    last = max((a.end for a in activities), default=site.now).year + 1
-    calendar.add_component(_vtimezone(config.timezone, first, last))
-    for activity in activities:
-        calendar.add_component(_event(activity, site.now, links))
-    return calendar.to_ical()
+@functools.lru_cache(maxsize=8)
+def _vtimezone(name: str, first: int, last: int) -> bytes:
+    """VTIMEZONE for whole years. Memoised: it is the same answer every rebuild."""
+    from icalendar import Timezone
+
+    return Timezone.from_tzinfo(ZoneInfo(name), first_date=date(first, 1, 1), last_date=date(last, 1, 1)).to_ical()
 
 
-def _event(activity: Activity, now: datetime, links: SiteLinks) -> Event:
-    event = Event()
-    event.add("uid", f"{activity.slug}@{links.host or 'bangyang'}")
-    event.add("dtstamp", now.astimezone(UTC))
-    if activity.all_day:
-        event.add("dtstart", activity.start.date())
-        event.add("dtend", activity.end.date())  # exclusive: the day after the last day
-    else:
-        event.add("dtstart", activity.start)
-        event.add("dtend", activity.end)
-    event.add("summary", activity.title)
-    if activity.location:
-        event.add("location", activity.location)
+def _calendar_head(timezone: str) -> bytes:
+    """BEGIN:VCALENDAR and the properties every file shares."""
+    from icalendar.prop import vText
+
+    properties = [
+        ("PRODID", vText(f"-//bangyang//bangyang {__version__}//ZH")),
+        ("VERSION", vText("2.0")),
+        ("CALSCALE", vText("GREGORIAN")),
+        ("METHOD", vText("PUBLISH")),
+        ("X-WR-TIMEZONE", vText(timezone)),
+    ]
+    return b"BEGIN:VCALENDAR\r\n" + _content_lines(properties)
+
+
+def _calendar(head: bytes, name: str, zone: bytes, events: list[bytes]) -> bytes:
+    """A whole VCALENDAR: the shared head, its own name, the zone, the events."""
+    from icalendar.prop import vText
+
+    names = _content_lines([("NAME", vText(name)), ("X-WR-CALNAME", vText(name))])
+    return b"".join([head, names, zone, *events, b"END:VCALENDAR\r\n"])
+
+
+def _vevent(activity: Activity, links: SiteLinks) -> bytes:
+    from icalendar.prop import vCategory, vDatetime, vDDDTypes, vText, vUri
+
+    if activity.all_day:  # VALUE=DATE, and an exclusive end: the day after the last day
+        start, end = activity.start.date(), activity.end.date()
+    else:  # TZID=<the site's zone>, as the VTIMEZONE
+        start, end = activity.start, activity.end
     url = links.absolute(activity.url)
     lines = [activity.summary, f"主办：{activity.organizer}" if activity.organizer else "", url]
-    event.add("description", "\n\n".join(line for line in lines if line))
-    event.add("url", url)
-    event.add("categories", [activity.theme])
-    return event
+    properties = [
+        ("UID", vText(f"{activity.slug}@{links.host or 'bangyang'}")),
+        # When this VEVENT was made. Not the build clock, which would change every
+        # file on every build; the model has no last-edited time, so the event's
+        # own start, in UTC as DTSTAMP must be: the same while the activity is
+        # unchanged, and new when it is moved to another time.
+        ("DTSTAMP", vDatetime(activity.start.astimezone(UTC))),
+        ("DTSTART", vDDDTypes(start)),
+        ("DTEND", vDDDTypes(end)),
+        ("SUMMARY", vText(activity.title)),
+        *([("LOCATION", vText(activity.location))] if activity.location else []),
+        ("DESCRIPTION", vText("\n\n".join(line for line in lines if line))),
+        ("URL", vUri(url)),
+        ("CATEGORIES", vCategory([activity.theme])),
+    ]
+    return b"BEGIN:VEVENT\r\n" + _content_lines(properties) + b"END:VEVENT\r\n"
+
+
+def _content_lines(properties: list[tuple[str, Any]]) -> bytes:
+    """One content line for each (name, icalendar value), made, escaped and
+    folded by icalendar, each ended with CRLF."""
+    from icalendar.parser import Contentline
+
+    lines = []
+    for name, value in properties:
+        line = Contentline.from_parts(name, value.params, value)
+        data = line.encode()
+        # Folding walks the line a character at a time, and a line under 75
+        # octets comes out of it unchanged: only the long ones need it.
+        lines.append(data if len(data) < 75 else line.to_ical())
+    return b"\r\n".join(lines) + b"\r\n"

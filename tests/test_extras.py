@@ -3,9 +3,13 @@ each read back with a real parser."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
-from datetime import UTC, date, datetime
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import feedparser
@@ -15,6 +19,7 @@ from lxml import etree
 
 from generator.build import check_site
 from generator.config import load_config
+from generator.exports import calendars
 from generator.feeds import atom_feed, sitemaps
 from generator.links import SiteLinks, encode_url
 from generator.problems import Problems
@@ -545,8 +550,9 @@ def test_the_calendar_has_every_activity_in_the_site_time_zone(built):
     assert str(reading["url"]) == BASE + "activities/reading/"
     description = str(reading["description"])
     assert "共读一本书" in description and "主办：文明办" in description and BASE + "activities/reading/" in description
-    assert reading.decoded("dtstamp") == datetime(2024, 4, 23, 8, 0, tzinfo=UTC)
-    assert "DTSTAMP:20240423T080000Z" in (built.out / "activities/calendar.ics").read_text(encoding="utf-8")
+    # Stamped with the event's own start, not the build time (16:00 +08:00), so it stays put from build to build.
+    assert reading.decoded("dtstamp") == datetime(2024, 4, 23, 7, 0, tzinfo=UTC)
+    assert "DTSTAMP:20240423T070000Z" in (built.out / "activities/calendar.ics").read_text(encoding="utf-8")
 
 
 def test_all_day_events_use_dates_with_an_exclusive_end(built):
@@ -561,7 +567,79 @@ def test_all_day_events_use_dates_with_an_exclusive_end(built):
 def test_each_activity_has_its_own_event_file(built):
     for slug in ("reading", "leifeng", "guoqing"):
         calendar = read_calendar(built.out / f"activities/{slug}/event.ics")
-        assert list(events(calendar)) == [f"{slug}@example.gov.cn"]
+        assert str(calendar["version"]) == "2.0" and "bangyang" in str(calendar["prodid"])
+        (event,) = events(calendar).values()
+        assert str(event["uid"]) == f"{slug}@example.gov.cn"
+        assert str(calendar["x-wr-calname"]) == str(calendar["name"]) == str(event["summary"])
         assert [str(z["tzid"]) for z in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
     guoqing = events(read_calendar(built.out / "activities/guoqing/event.ics"))["guoqing@example.gov.cn"]
     assert guoqing.decoded("dtstart") == datetime(2024, 10, 1, 0, 0, tzinfo=UTC)
+
+
+def test_an_event_file_holds_the_very_vevent_of_the_calendar(built):
+    whole = (built.out / "activities/calendar.ics").read_bytes()
+    for slug in ("reading", "leifeng", "guoqing"):
+        (event,) = re.findall(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", (built.out / f"activities/{slug}/event.ics").read_bytes(), re.S)
+        assert whole.count(event) == 1, slug
+    (zone,) = re.findall(rb"BEGIN:VTIMEZONE\r\n.*?END:VTIMEZONE\r\n", whole, re.S)
+    assert (built.out / "activities/reading/event.ics").read_bytes().count(zone) == 1
+
+
+def calendar_files(site) -> dict[str, bytes]:
+    """calendars() of a site already written, without building it."""
+    problems = Problems()
+    site_model, _ = check_site(load_config(site.root, Problems(), base_url=BASE), problems)
+    assert not problems.errors
+    return calendars(site_model, SiteLinks.for_site(site_model))
+
+
+def test_the_files_are_the_lines_icalendar_writes_escaped_and_folded(site):
+    """The files are joined from pieces made once; read back and written out
+    again by icalendar they have the same lines (folded the same way)."""
+    write_sample(site)
+    site.write(
+        "content/activities/escapes.md",
+        """
+        ---
+        title: 读书, 分享; 交流 \\ 反斜杠：一个很长很长很长的标题，长到要折行才能放进日历的一行里
+        theme: 全民阅读
+        start: 2024-05-04 09:00
+        location: 会议室 A, 三楼
+        ---
+        """,
+    )
+    files = calendar_files(site)
+    for rel in ("activities/calendar.ics", "activities/escapes/event.ics"):
+        raw = files[rel]
+        assert raw.endswith(b"END:VCALENDAR\r\n") and raw.count(b"\r\n") == raw.count(b"\n")
+        lines = raw.split(b"\r\n")
+        assert max(len(line) for line in lines) <= 75, rel  # octets, without the CRLF
+        assert sorted(lines) == sorted(Calendar.from_ical(raw).to_ical().split(b"\r\n")), rel
+    event = events(Calendar.from_ical(files["activities/escapes/event.ics"]))["escapes@example.gov.cn"]
+    assert str(event["summary"]) == "读书, 分享; 交流 \\ 反斜杠：一个很长很长很长的标题，长到要折行才能放进日历的一行里"
+    assert str(event["location"]) == "会议室 A, 三楼"
+    assert "LOCATION:会议室 A\\, 三楼\r\n".encode() in files["activities/calendar.ics"]  # escaped by icalendar
+
+
+def test_the_calendars_do_not_follow_the_build_time(site):
+    site_model = model(site)
+    links = SiteLinks.for_site(site_model)
+    a_year_on = dataclasses.replace(site_model, now=site_model.now + timedelta(days=365, minutes=1))
+    assert calendars(site_model, links) == calendars(a_year_on, links)
+
+
+def test_editing_one_activity_changes_only_its_event_file_and_the_calendar(make_site):
+    before, after = make_site("before"), make_site("after")
+    for s in (before, after):
+        write_sample(s)
+    text = (after.root / "content/activities/guoqing.md").read_text(encoding="utf-8")
+    (after.root / "content/activities/guoqing.md").write_text(text.replace("国庆升旗", "国庆升旗仪式"), encoding="utf-8")
+    old, new = calendar_files(before), calendar_files(after)
+    assert set(old) == set(new)
+    changed = {rel for rel in old if old[rel] != new[rel]}
+    assert changed == {"activities/calendar.ics", "activities/guoqing/event.ics"}
+
+
+def test_icalendar_is_imported_only_when_calendars_are_made():
+    code = "import sys, generator.exports; assert 'icalendar' not in sys.modules, 'imported with exports'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
