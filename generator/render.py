@@ -305,6 +305,8 @@ class PagePlan:
     jobs: list[tuple[PageJob, str, bool]]  # (job, key, reuse the live output's file)
     common: str  # the key part every page shares (settings, templates, taxonomies, clock)
     everything: str  # the versions of all documents
+    images: dict[Path, PublishedImage]
+    asset_hashes: dict[str, str]
 
     @property
     def all_reused(self) -> bool:
@@ -331,37 +333,72 @@ def plan_pages(
         key = digest((common, job.template, deps))
         known = cache.pages.get(job.path)
         jobs.append((job, key, known is not None and known.key == key and reusable is not None and reusable(job.path, known)))
-    return PagePlan(env, qr_codes, jobs, common, everything)
+    return PagePlan(env, qr_codes, jobs, common, everything, images, asset_hashes)
+
+
+PARALLEL_RENDER_FROM = 400  # pages to render; below this a process pool costs more than it saves
+_CHUNK = 50  # pages per task: results come back in order, a chunk at a time
 
 
 def render_pages(plan: PagePlan, site: SiteModel, problems: Problems, cache: BuildCache | None = None) -> Iterator[OutputFile]:
-    """Every page, one at a time (the caller writes each before the next is
-    made, so a big site is never all in memory); a reused page comes back
-    `unchanged`, without bytes."""
+    """Every page, one at a time, in the plan's order (the caller writes each
+    before the next is made, so a big site is never all in memory); a reused
+    page comes back `unchanged`, without bytes. Many pages are rendered on
+    all cores: each worker process gets the site model once and makes its
+    own environment."""
     cache = cache if cache is not None else BuildCache()
-    env = plan.env
-    # Every role model and activity page shows a QR code: encode the missing ones in parallel first.
-    todo = {job.path for job, _, reuse in plan.jobs if not reuse}
-    targets = [d.url for d in (*site.profiles, *site.activities) if _index(d.url) in todo or f"{d.url}poster/index.html" in todo]
-    plan.qr_codes.prefill([env.globals["abs_url"](url) for url in targets], site.config.jobs)
-    for job, key, reuse in plan.jobs:
-        if reuse:
-            cache.pages_reused += 1
-            yield OutputFile(job.path, b"", unchanged=True, key=key)
-            continue
-        try:
-            data = env.get_template(job.template).render(**job.context).encode("utf-8")
-        except jinja2.TemplateError as exc:
-            problems.error(
-                f"templates/{getattr(exc, 'name', None) or job.template}",
-                getattr(exc, "lineno", 0) or 0,
-                "",
-                f"模板错误 template error: {exc}",
-                "检查自定义模板 templates/ 中的这个文件",
+    todo = [i for i, (_, _, reuse) in enumerate(plan.jobs) if not reuse]
+    workers = min(site.config.jobs or os.cpu_count() or 1, len(todo) // (PARALLEL_RENDER_FROM // 2) or 1)
+    with contextlib.ExitStack() as stack:
+        if workers > 1 and len(todo) >= PARALLEL_RENDER_FROM:
+            pool = stack.enter_context(
+                ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(site, plan.images, plan.asset_hashes))
             )
-            continue
-        cache.pages_rendered += 1
-        yield OutputFile(job.path, data, key=key)
+            chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
+            rendered = (item for part in pool.map(_render_chunk, chunks) for item in part)
+        else:
+            # Every role model and activity page shows a QR code: encode the missing ones in parallel first.
+            paths = {plan.jobs[i][0].path for i in todo}
+            targets = [d.url for d in (*site.profiles, *site.activities) if _index(d.url) in paths or f"{d.url}poster/index.html" in paths]
+            plan.qr_codes.prefill([plan.env.globals["abs_url"](url) for url in targets], site.config.jobs)
+            rendered = ((i, plan.jobs[i][0].path, *_render_one(plan.env, plan.jobs[i][0])) for i in todo)
+        for job, key, reuse in plan.jobs:
+            if reuse:
+                cache.pages_reused += 1
+                yield OutputFile(job.path, b"", unchanged=True, key=key)
+                continue
+            _, path, data, error = next(rendered)
+            if path != job.path:  # the workers list the pages from the same model, in the same order
+                raise RuntimeError(f"render worker returned {path} for {job.path}")
+            if error is not None:
+                name, line, message = error
+                problems.error(
+                    f"templates/{name}", line, "", f"模板错误 template error: {message}", "检查自定义模板 templates/ 中的这个文件"
+                )
+                continue
+            cache.pages_rendered += 1
+            yield OutputFile(job.path, data, key=key)
+
+
+def _render_one(env: jinja2.Environment, job: PageJob) -> tuple[bytes, None] | tuple[bytes, tuple[str, int, str]]:
+    try:
+        return env.get_template(job.template).render(**job.context).encode("utf-8"), None
+    except jinja2.TemplateError as exc:
+        return b"", (getattr(exc, "name", None) or job.template, getattr(exc, "lineno", 0) or 0, str(exc))
+
+
+# A render worker's own environment and page list (one per worker process, made once).
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(site: SiteModel, images: dict[Path, PublishedImage], asset_hashes: dict[str, str]) -> None:
+    _worker["env"] = make_environment(site, images, asset_hashes, QRCodes())
+    _worker["jobs"] = list(_pages(site, images))
+
+
+def _render_chunk(indices: list[int]) -> list[tuple[int, str, bytes, tuple[str, int, str] | None]]:
+    jobs, env = _worker["jobs"], _worker["env"]
+    return [(i, jobs[i].path, *_render_one(env, jobs[i])) for i in indices]
 
 
 def _common_key(site: SiteModel, asset_hashes: dict[str, str]) -> str:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from generator import render
 from generator.models import Activity
 from generator.render import date_cn, last_day, time_range
 
@@ -57,3 +58,62 @@ def test_activity_dates_read_naturally(start, end, all_day, text):
 def test_the_last_day_of_an_exclusive_end_is_the_day_before():
     assert date_cn(last_day(d(2024, 4, 1))) == "2024年3月31日"
     assert last_day(d(2024, 4, 1)) == d(2024, 4, 1) - timedelta(seconds=1)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).parts[0] != "pagefind"
+    }
+
+
+def _many_pages(site) -> None:
+    site.write("site.toml", 'base_url = "https://example.gov.cn/wenming/"\n')
+    for i in range(12):
+        site.write(
+            f"content/profiles/p{i:02d}.md",
+            f"---\nname: 先进{i}号\ncategory: {'道德模范' if i % 2 else '身边好人'}\ndate: 2024-03-{i + 1:02d}\ntags: [爱岗敬业]\n---\n第{i}号的事迹。\n",
+        )
+        site.write(
+            f"content/activities/a{i:02d}.md", f"---\ntitle: 活动{i}\ntheme: 志愿服务\nstart: 2024-04-{i + 1:02d} 09:00\n---\n正文。\n"
+        )
+
+
+def test_pages_rendered_on_all_cores_equal_pages_rendered_in_one_process(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
+    _many_pages(site)
+    assert site.run("build", "--jobs", "1", "--out", str(tmp_path / "one")) == 0
+    monkeypatch.setattr(render, "PARALLEL_RENDER_FROM", 4)  # this small site goes through the process pool
+    calls = []
+    real = render._render_chunk
+    monkeypatch.setattr(render, "ProcessPoolExecutor", _CountingPool(calls))
+    assert site.run("build", "--jobs", "2", "--out", str(tmp_path / "pool")) == 0
+    assert calls, "the pages were not rendered in the pool"
+    assert render._render_chunk is real
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "pool")
+
+
+def test_a_template_error_in_a_render_worker_names_the_template(site, tmp_path, monkeypatch, capsys):
+    _many_pages(site)
+    site.write(
+        "templates/profiles/single.html", '{% extends "base.html" %}\n{% block main %}\n{{ profile.no_such_field }}\n{% endblock %}\n'
+    )
+    monkeypatch.setattr(render, "PARALLEL_RENDER_FROM", 4)
+    assert site.run("build", "--jobs", "2") == 1
+    err = capsys.readouterr().err
+    assert "templates/profiles/single.html" in err and "no_such_field" in err and "Traceback" not in err
+    assert not site.out.exists()
+
+
+class _CountingPool:
+    """The real process pool, counting that it was used."""
+
+    def __init__(self, calls: list):
+        self.calls = calls
+
+    def __call__(self, *args, **kwargs):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.calls.append(kwargs.get("max_workers"))
+        return ProcessPoolExecutor(*args, **kwargs)
