@@ -60,7 +60,7 @@ def check_site(config: Config, problems: Problems, cache: BuildCache | None = No
     """Everything before the gate: read, validate, relate. Writes nothing."""
     now = build_time().astimezone(config.tz)
     content = load_content(config, now, problems, cache)
-    site = build_site_model(config, content, now, problems)
+    site = build_site_model(config, content, now, problems, cache.slugs if cache is not None else None)
     _check_output_location(config, problems)
     return site, content
 

@@ -100,6 +100,7 @@ class BuildCache:
     docs: dict[Path, DocEntry] = field(default_factory=dict)
     pages: dict[str, PageEntry] = field(default_factory=dict)
     release: ReleaseRecord | None = None
+    slugs: dict[str, str] = field(default_factory=dict)  # name → pinyin slug (categories, themes, tags)
     # What the last build did, for tests and the serve log.
     docs_parsed: int = 0
     docs_reused: int = 0

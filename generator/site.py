@@ -8,7 +8,7 @@ current slogans), plus problems for two sources that want one URL.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
@@ -119,19 +119,27 @@ class SiteModel:
         return tuple(items[:count])
 
 
-def build_site_model(config: Config, content: Content, now: datetime, problems: Problems) -> SiteModel:
+def build_site_model(config: Config, content: Content, now: datetime, problems: Problems, slugs: dict[str, str] | None = None) -> SiteModel:
+    """`slugs`: the slugs of names seen before (a build cache keeps them: pinyin is slow to load)."""
+    known = slugs if slugs is not None else {}
+
+    def slug(name: str) -> str:
+        if name not in known:
+            known[name] = slugify(name)
+        return known[name]
+
     _check_collisions(content, problems)
     by_file = _linked_files(content)
     _check_links(content, by_file, problems)
     categories = tuple(
         Term(name, slug, f"profiles/category/{slug}/", profiles=tuple(p for p in content.profiles if p.category == name))
-        for name, slug in _unique_slugs(config.categories)
+        for name, slug in _unique_slugs(config.categories, slug)
     )
     themes = tuple(
         Term(name, slug, f"activities/theme/{slug}/", activities=tuple(a for a in content.activities if a.theme == name))
-        for name, slug in _unique_slugs(config.themes)
+        for name, slug in _unique_slugs(config.themes, slug)
     )
-    tag_names = sorted({t for d in (*content.profiles, *content.activities) for t in d.tags}, key=slugify)
+    tag_names = sorted({t for d in (*content.profiles, *content.activities) for t in d.tags}, key=slug)
     tags = tuple(
         Term(
             name,
@@ -140,7 +148,7 @@ def build_site_model(config: Config, content: Content, now: datetime, problems: 
             profiles=tuple(p for p in content.profiles if name in p.tags),
             activities=tuple(a for a in content.activities if name in a.tags),
         )
-        for name, slug in _unique_slugs(tag_names)
+        for name, slug in _unique_slugs(tag_names, slug)
     )
     upcoming = tuple(sorted((a for a in content.activities if a.status(now) == "upcoming"), key=lambda a: a.start))
     ongoing = tuple(sorted((a for a in content.activities if a.status(now) == "ongoing"), key=lambda a: a.end))
@@ -165,12 +173,12 @@ def build_site_model(config: Config, content: Content, now: datetime, problems: 
     )
 
 
-def _unique_slugs(names: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+def _unique_slugs(names: list[str] | tuple[str, ...], slug: Callable[[str], str] = slugify) -> list[tuple[str, str]]:
     """Pinyin slugs, made unique: 公路 and 攻路 both read gong-lu."""
     seen: dict[str, int] = {}
     out = []
     for name in names:
-        base = slugify(name) or "x"
+        base = slug(name) or "x"
         n = seen.get(base, 0)
         seen[base] = n + 1
         out.append((name, base if n == 0 else f"{base}-{n + 1}"))
