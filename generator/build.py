@@ -154,8 +154,10 @@ def _write_release(
     assets = _theme_assets(config)
     asset_hashes = {rel: hashlib.sha256(data).hexdigest()[:10] for rel, data in assets.items()}
 
+    live_prefix = str(live) + os.sep
+
     def reusable(rel: str, entry: PageEntry) -> bool:
-        return file_id(live / rel) == entry.file
+        return file_id(live_prefix + rel) == entry.file
 
     plan = plan_pages(site, image_plan, asset_hashes, cache, reusable)
     variants = sorted({v.url for image in image_plan.values() for v in image.variants})
@@ -262,7 +264,8 @@ def _live_release_intact(config: Config, cache: BuildCache, inputs: str, search:
     live = config.output_dir
     if _live_build_id(live) != record.build_id or (search and not (live / "pagefind" / "pagefind.js").is_file()):
         return False
-    return all(file_id(live / rel) == fid for rel, (_, fid) in record.files.items())
+    prefix = str(live) + os.sep
+    return all(file_id(prefix + rel) == fid for rel, (_, fid) in record.files.items())
 
 
 def _live_build_id(live: Path) -> str | None:

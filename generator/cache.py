@@ -44,9 +44,9 @@ def stamp(path: Path) -> Stamp:
     return (str(path), st.st_size, st.st_mtime_ns)
 
 
-def file_id(path: Path) -> FileId | None:
+def file_id(path: Path | str) -> FileId | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
@@ -72,7 +72,16 @@ class DocEntry:
         return digest(self.deps)
 
     def is_current(self) -> bool:
-        return all(stamp(Path(p)) == (p, size, mtime) for p, size, mtime in self.deps)
+        for path, size, mtime in self.deps:  # plain os.stat: called for every file of the site on every rebuild
+            try:
+                st = os.stat(path)
+            except OSError:
+                if size != -1:
+                    return False
+                continue
+            if (st.st_size, st.st_mtime_ns) != (size, mtime):
+                return False
+        return True
 
 
 @dataclass(frozen=True)

@@ -93,8 +93,8 @@ def _walk(folder: Path, problems: Problems, content_dir: Path) -> list[tuple[Pat
     links are checked but never followed into (a loop cannot hang the build).
     One directory listing per folder: a site of 10,000 documents is walked
     in a fraction of a second."""
-    entries: list[tuple[Path, bool]] = []
-    pending = [folder]
+    entries: list[tuple[str, bool]] = []
+    pending = [str(folder)]
     while pending:
         try:
             listing = list(os.scandir(pending.pop()))
@@ -103,17 +103,16 @@ def _walk(folder: Path, problems: Problems, content_dir: Path) -> list[tuple[Pat
         for entry in listing:
             if is_ignored(entry.name):
                 continue
-            path = Path(entry.path)
             if entry.is_symlink() or any(ord(ch) < 32 or ord(ch) == 127 for ch in entry.name):
-                if not _safe_source(path, content_dir, problems):
-                    continue
-                entries.append((path, path.is_file()))
+                path = Path(entry.path)
+                if _safe_source(path, content_dir, problems):
+                    entries.append((entry.path, path.is_file()))
             elif entry.is_dir():
-                pending.append(path)
+                pending.append(entry.path)
             else:
-                entries.append((path, entry.is_file()))
-    entries.sort()
-    return entries
+                entries.append((entry.path, entry.is_file()))
+    entries.sort(key=lambda item: item[0].split(os.sep))  # the order of the paths' parts, as Path sorts
+    return [(Path(path), is_file) for path, is_file in entries]
 
 
 def _safe_source(path: Path, content_dir: Path, problems: Problems) -> bool:

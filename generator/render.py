@@ -9,6 +9,7 @@ built-in theme file by file.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -491,7 +492,7 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
 
 def _profile_context(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> dict[str, Any]:
     term = site.category_of(profile)
-    related = tuple(p for p in term.profiles if p is not profile)[:4]
+    related = tuple(itertools.islice((p for p in term.profiles if p is not profile), 4))  # not the whole category
     return {
         "profile": profile,
         "term": term,

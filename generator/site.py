@@ -7,6 +7,7 @@ current slogans), plus problems for two sources that want one URL.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -206,7 +207,8 @@ def _linked_files(content: Content) -> dict[str, Doc]:
     docs = (*content.profiles, *content.activities, *content.pages, *content.slogans)
     if not any(d.links for d in docs):
         return {}
-    return {d.source.resolve().as_posix(): d for d in docs}
+    # os.path.realpath on the string: the same answer as Path.resolve(), several times cheaper.
+    return {os.path.realpath(d.source).replace(os.sep, "/"): d for d in docs}
 
 
 def _check_links(content: Content, by_file: dict[str, Doc], problems: Problems) -> None:
