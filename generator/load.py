@@ -156,7 +156,8 @@ def load_content(config: Config, now: datetime, problems: Problems, cache: Build
     found = discover(config.content_dir, problems)
     todo = [(kind, path) for kind, path in found if not (path in cache.docs and cache.docs[path].is_current())]
     for path, entry in _parse_all(todo, config, problems.rel_to).items():
-        cache.docs[path] = entry
+        # One Path object for the key and the document's source: the cache file stores it once.
+        cache.docs[entry.doc.source if entry.doc is not None and entry.doc.source == path else path] = entry
     cache.docs_parsed += len(todo)
     cache.docs_reused += len(found) - len(todo)
     docs: dict[str, list[Doc]] = {k: [] for k in KINDS}

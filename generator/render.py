@@ -9,6 +9,7 @@ built-in theme file by file.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import os
 import re
@@ -326,12 +327,13 @@ def plan_pages(
     cache = cache if cache is not None else BuildCache()
     qr_codes = QRCodes()
     env = make_environment(site, images, asset_hashes, qr_codes)
-    everything = digest(cache.version_of(d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
+    version_of = cache.version_of
+    everything = digest(version_of(d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
     common = _common_key(site, asset_hashes)
     jobs = []
     for job in _pages(site, images):
-        deps = everything if job.deps is None else digest(cache.version_of(d) for d in job.deps)
-        key = digest((common, job.template, deps))
+        deps = everything if job.deps is None else "\0".join(version_of(d) for d in job.deps)
+        key = hashlib.blake2b(f"{common}\0{job.template}\0{deps}".encode(), digest_size=16).hexdigest()
         known = cache.pages.get(job.path)
         jobs.append((job, key, known is not None and known.key == key and reusable is not None and reusable(job.path, known)))
     return PagePlan(env, qr_codes, jobs, common, everything, images, asset_hashes)

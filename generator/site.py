@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
+from pathlib import Path
 
 from .config import HONOR_LEVELS, Config
 from .load import Content
@@ -130,7 +131,7 @@ def build_site_model(config: Config, content: Content, now: datetime, problems: 
         return known[name]
 
     _check_collisions(content, problems)
-    by_file = _linked_files(content)
+    by_file = _linked_files(content, config.content_dir)
     _check_links(content, by_file, problems)
     categories = tuple(
         Term(name, slug, f"profiles/category/{slug}/", profiles=tuple(p for p in content.profiles if p.category == name))
@@ -141,14 +142,15 @@ def build_site_model(config: Config, content: Content, now: datetime, problems: 
         for name, slug in _unique_slugs(config.themes, slug)
     )
     tag_names = sorted({t for d in (*content.profiles, *content.activities) for t in d.tags}, key=slug)
+    tagged: dict[str, tuple[list[Profile], list[Activity]]] = {name: ([], []) for name in tag_names}
+    for profile in content.profiles:
+        for name in dict.fromkeys(profile.tags):
+            tagged[name][0].append(profile)
+    for activity in content.activities:
+        for name in dict.fromkeys(activity.tags):
+            tagged[name][1].append(activity)
     tags = tuple(
-        Term(
-            name,
-            slug,
-            f"tags/{slug}/",
-            profiles=tuple(p for p in content.profiles if name in p.tags),
-            activities=tuple(a for a in content.activities if name in a.tags),
-        )
+        Term(name, slug, f"tags/{slug}/", profiles=tuple(tagged[name][0]), activities=tuple(tagged[name][1]))
         for name, slug in _unique_slugs(tag_names, slug)
     )
     upcoming = tuple(sorted((a for a in content.activities if a.status(now) == "upcoming"), key=lambda a: a.start))
@@ -203,12 +205,24 @@ def _honor_roll(profiles: tuple[Profile, ...]) -> tuple[HonorYear, ...]:
     return tuple(years)
 
 
-def _linked_files(content: Content) -> dict[str, Doc]:
+def _linked_files(content: Content, content_dir: Path) -> dict[str, Doc]:
     docs = (*content.profiles, *content.activities, *content.pages, *content.slogans)
     if not any(d.links for d in docs):
         return {}
-    # os.path.realpath on the string: the same answer as Path.resolve(), several times cheaper.
-    return {os.path.realpath(d.source).replace(os.sep, "/"): d for d in docs}
+    # Documents are found without entering linked folders, so below content/ only
+    # the file itself can be a link: resolve content/ once, and each file that is a link.
+    root = str(content_dir) + os.sep
+    real_root = os.path.realpath(content_dir) + os.sep
+
+    def real(path: Path) -> str:
+        text = str(path)
+        if text.startswith(root) and not os.path.islink(text):
+            text = real_root + text[len(root) :]
+        else:
+            text = os.path.realpath(text)
+        return text.replace(os.sep, "/")
+
+    return {real(d.source): d for d in docs}
 
 
 def _check_links(content: Content, by_file: dict[str, Doc], problems: Problems) -> None:
