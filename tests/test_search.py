@@ -7,6 +7,7 @@ narrow them, the header box leads here, and all of it works under a sub-path.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -26,7 +27,30 @@ from generator.search import ZWSP, index_release, split_han
 def test_han_characters_are_split_in_text_but_never_inside_tags():
     html = '<h1 data-search-type="先进典型">张三</h1><p>学雷锋 志愿, ABC 2024年</p><!-- 注释 -->'
     staged = split_han(html)
-    assert staged == (f'<h1 data-search-type="先进典型">张{ZWSP}三</h1><p>学{ZWSP}雷{ZWSP}锋 志{ZWSP}愿, ABC 2024年</p><!-- 注释 -->')
+    assert staged == (f'<h1 data-search-type="先进典型">张{ZWSP}三</h1><p>{ZWSP}学{ZWSP}雷{ZWSP}锋 志{ZWSP}愿, ABC 2024年</p><!-- 注释 -->')
+
+
+def test_han_characters_are_split_where_only_tags_come_between_them():
+    staged = split_han("<p>是学<b>雷</b>锋，<em>公</em>路<!-- 注 -->养护</p><dl><dt>单位</dt><dd>茅箭</dd></dl>")
+    assert staged == (
+        f"<p>是{ZWSP}学<b>{ZWSP}雷</b>{ZWSP}锋，<em>公</em>{ZWSP}路<!-- 注 -->{ZWSP}养{ZWSP}护</p>"
+        f"<dl><dt>{ZWSP}单{ZWSP}位</dt><dd>{ZWSP}茅{ZWSP}箭</dd></dl>"
+    )
+
+
+def test_a_word_parted_by_tags_is_still_indexed_one_character_at_a_time(tmp_path):
+    release = tmp_path / "release"
+    release.mkdir()
+    page = "<p>他是学<b>雷</b>锋的榜样。</p><dl><dt>单位</dt><dd>茅箭公路</dd></dl>"
+    (release / "index.html").write_text(f"<html lang='zh-CN'><body><main data-pagefind-body>{page}</main></body></html>", encoding="utf-8")
+    problems = Problems()
+    index_release(release, _config(tmp_path), problems)
+    assert not problems
+    [fragment] = (release / "pagefind" / "fragment").iterdir()
+    content = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd") :])["content"]
+    # Pagefind writes a zero width space after each word: one character each, none run together.
+    assert content.replace(ZWSP, "") == "他是学雷锋的榜样。 单位茅箭公路"
+    assert [w for w in re.split(f"[{ZWSP} 。]+", content) if len(w) > 1] == []
 
 
 def _small_site(site, base_url: str = "https://example.gov.cn/") -> None:
