@@ -214,7 +214,7 @@ def _write_release(
                 problems.error(path, 0, "", "静态文件是指向 content 之外的链接 (symlink outside content/)", "请复制文件本身")
                 continue
             release.copy(rel, path, f"content/static/{rel}")
-        for extra in build_extras(site, image_plan, pages):
+        for extra in build_extras(site, image_plan, pages, cache.events):
             release.write(extra.path, extra.data, "extras")
         search_key = _search_key(config, searchable)
         if search and not _same_search_input(config, search_key):

@@ -20,6 +20,7 @@ unreadable is ignored (the build is only slower).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -110,6 +111,7 @@ class BuildCache:
     pages: dict[str, PageEntry] = field(default_factory=dict)
     release: ReleaseRecord | None = None
     slugs: dict[str, str] = field(default_factory=dict)  # name → pinyin slug (categories, themes, tags)
+    events: dict = field(default_factory=dict)  # (activity, site address) → its VEVENT bytes
     # What the last build did, for tests and the serve log.
     docs_parsed: int = 0
     docs_reused: int = 0
@@ -167,5 +169,6 @@ def save_cache(cache: BuildCache, path: Path) -> None:
         with open(tmp, "wb") as f:
             pickle.dump((code_version(), cache), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a cache that cannot be written is only slower next time
+    except Exception:  # noqa: BLE001 - a cache that cannot be written (disk, an unpicklable value) is only slower next time
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)

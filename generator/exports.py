@@ -128,8 +128,10 @@ def json_exports(site: SiteModel, images: dict[Path, PublishedImage], links: Sit
 # when calendars are made, so a command that makes none does not pay for it.
 
 
-def calendars(site: SiteModel, links: SiteLinks) -> dict[str, bytes]:
-    """activities/calendar.ics with every activity, and one event.ics each (加入日历)."""
+def calendars(site: SiteModel, links: SiteLinks, made: dict | None = None) -> dict[str, bytes]:
+    """activities/calendar.ics with every activity, and one event.ics each (加入日历).
+    `made`: VEVENTs of an earlier build by (activity, links); a build cache keeps
+    it, and it is left holding this build's."""
     activities = sorted(site.activities, key=lambda a: (a.start, a.slug))
     # The zone's rules for the years the events span, in whole years so the bytes
     # change only when the span grows into another year (or, with no activities,
@@ -141,7 +143,14 @@ def calendars(site: SiteModel, links: SiteLinks) -> dict[str, bytes]:
     last = max((a.end for a in activities), default=site.now).year + 1
     zone = _vtimezone(site.config.timezone, first, last)
     head = _calendar_head(site.config.timezone)
-    events = [_vevent(activity, links) for activity in activities]
+    known = made if made is not None else {}
+    kept = {}
+    for activity in activities:
+        key = (activity, links.origin, links.base_path, links.host)  # everything a VEVENT is made from
+        kept[key] = known[key] if key in known else _vevent(activity, links)
+    known.clear()
+    known.update(kept)
+    events = list(kept.values())
     files = {"activities/calendar.ics": _calendar(head, f"{site.config.title} · 主题活动", zone, events)}
     for activity, event in zip(activities, events, strict=True):
         files[f"{activity.url}event.ics"] = _calendar(head, activity.title, zone, [event])

@@ -18,11 +18,12 @@ from .models import OutputFile
 from .site import SiteModel
 
 
-def build_extras(site: SiteModel, images: dict[Path, PublishedImage], pages: list[str]) -> list[OutputFile]:
+def build_extras(site: SiteModel, images: dict[Path, PublishedImage], pages: list[str], made: dict | None = None) -> list[OutputFile]:
+    """`made`: pieces an earlier build made (see exports.calendars), kept by a build cache."""
     links = SiteLinks.for_site(site)
     files = [OutputFile("feed.xml", atom_feed(site, images, links))]
     files += [OutputFile(path, data) for path, data in sitemaps(site, pages, links)]
     files.append(OutputFile("robots.txt", robots_txt(links)))
     files += [OutputFile(path, data) for path, data in json_exports(site, images, links).items()]
-    files += [OutputFile(path, data) for path, data in calendars(site, links).items()]
+    files += [OutputFile(path, data) for path, data in calendars(site, links, made).items()]
     return files

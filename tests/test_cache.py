@@ -232,3 +232,20 @@ def test_serve_writes_only_what_changed_over_its_own_output(sample):
     _build(sample.root, cache, preview=True)
     assert not (sample.out / "profiles/wang").exists()
     assert [p.name for p in sample.root.iterdir() if p.name.startswith(".output.")] == [".output.lock"]
+
+
+def test_calendar_events_of_unchanged_activities_are_not_made_again(sample, monkeypatch):
+    from generator import exports
+
+    made = []
+    real = exports._vevent
+    monkeypatch.setattr(exports, "_vevent", lambda activity, links: made.append(activity.slug) or real(activity, links))
+    sample.write("content/activities/b/index.md", "---\ntitle: 读书日\ntheme: 全民阅读\nstart: 2027-04-23 09:00\n---\n")
+    _build(sample.root, None)
+    assert sorted(made) == ["a", "b"]
+    made.clear()
+    sample.write("content/activities/b/index.md", "---\ntitle: 世界读书日\ntheme: 全民阅读\nstart: 2027-04-23 09:00\n---\n")
+    _touch_later(sample.root / "content/activities/b/index.md")
+    _build(sample.root, None)
+    assert made == ["b"]
+    assert "SUMMARY:世界读书日" in (sample.out / "activities/b/event.ics").read_text(encoding="utf-8")
