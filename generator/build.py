@@ -216,12 +216,13 @@ def _write_release(
             release.copy(rel, path, f"content/static/{rel}")
         for extra in build_extras(site, image_plan, pages, cache.events):
             release.write(extra.path, extra.data, "extras")
-        search_key = _search_key(config, searchable)
-        if search and not _same_search_input(config, search_key):
-            index_release(release.dir, config, problems)  # reads the written HTML
-            if not problems:
-                _remember_search_input(config, search_key)
-        elif release.over is None:
+        shards = cache.search
+        if release.over is not None:
+            pass  # written over the live output (serve): its index stays, and serve refreshes it
+        elif search:
+            # Reads the written HTML; shards whose pages are unchanged are linked from the live index.
+            shards = index_release(release.dir, config, problems, searchable, config.output_dir, cache.search)
+        else:
             # Nothing searchable changed (or serve refreshes it afterwards): keep the live index.
             _carry_search_index(config.output_dir, release.dir)
         if problems:
@@ -250,6 +251,7 @@ def _write_release(
         cache.release = None
         raise
     cache.pages = fresh
+    cache.search = shards
     cache.release = ReleaseRecord(inputs, build_id, others, tuple(pages))
     return pages, images_made, images_cached, build_id, len(release.owners), release
 
@@ -273,32 +275,6 @@ def _live_build_id(live: Path) -> str | None:
         return str(json.loads((live / "build.json").read_bytes())["build_id"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def _search_key(config: Config, searchable: list[tuple[str, str]]) -> str:
-    """What the search index is made from: the pages marked for it (by the hash
-    of their bytes), the language, and where it lives (another --out folder
-    holds another index)."""
-    h = hashlib.blake2b(f"{config.language}\0{config.output_dir}".encode(), digest_size=16)
-    for path, data_hash in sorted(searchable):
-        h.update(f"{path}\0{data_hash}\0".encode())
-    return h.hexdigest()
-
-
-def _same_search_input(config: Config, key: str) -> bool:
-    try:
-        known = (config.cache_dir / "search-input").read_text(encoding="ascii").strip()
-    except OSError:
-        return False
-    return known == key and (config.output_dir / "pagefind" / "pagefind.js").is_file()
-
-
-def _remember_search_input(config: Config, key: str) -> None:
-    try:
-        config.cache_dir.mkdir(parents=True, exist_ok=True)
-        (config.cache_dir / "search-input").write_text(key, encoding="ascii")
-    except OSError:
-        pass  # only slower next time
 
 
 def _carry_search_index(live: Path, release_dir: Path) -> None:

@@ -112,6 +112,7 @@ class BuildCache:
     release: ReleaseRecord | None = None
     slugs: dict[str, str] = field(default_factory=dict)  # name → pinyin slug (categories, themes, tags)
     events: dict = field(default_factory=dict)  # (activity, site address) → its VEVENT bytes
+    search: dict[str, str] = field(default_factory=dict)  # search index shard → key of its pages (search.py)
     # What the last build did, for tests and the serve log.
     docs_parsed: int = 0
     docs_reused: int = 0

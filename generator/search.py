@@ -28,6 +28,9 @@ segmented by jieba or not, on one thread or several.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 import os
 import re
 import shutil
@@ -38,6 +41,7 @@ from pathlib import Path
 
 from .config import Config
 from .problems import Problems
+from .publish import link_or_copy
 
 BUNDLE = "pagefind"  # the folder inside the release, and its URL: /pagefind/
 _TIMEOUT = 300  # seconds; a big site takes a few, a hung binary must not hang serve
@@ -50,8 +54,40 @@ _ACROSS_TAGS = re.compile(f"(?<=[{_HAN}])\x00+(?=[{_HAN}])")  # NUL: where a tag
 _TAG_OR_TEXT = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 
 
-def index_release(release_dir: Path, config: Config, problems: Problems) -> None:
-    """Run Pagefind on the pages of `release_dir`, writing `release_dir/pagefind/`."""
+SHARD_PAGES = 1000  # pages per index: Pagefind holds all of an index in memory (~0.35 MB a page)
+SHARDS_FILE = "shards.json"  # in pagefind/: the other indexes search.js merges into the first
+
+
+def shard_count(pages: int) -> int:
+    return max(1, math.ceil(pages / SHARD_PAGES))
+
+
+def shard_of(path: str, shards: int) -> int:
+    """A page's index: by a hash of its path, so it stays put while the count does."""
+    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % shards
+
+
+def shard_dir(bundle: Path, shard: int) -> Path:
+    """The first index is pagefind/ itself (pagefind.js and the UI files live
+    there); the others are pagefind/1/, pagefind/2/, …"""
+    return bundle if shard == 0 else bundle / str(shard)
+
+
+def index_release(
+    release_dir: Path,
+    config: Config,
+    problems: Problems,
+    pages: list[tuple[str, str]] | None = None,
+    live: Path | None = None,
+    known: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Index the pages of `release_dir` into `release_dir/pagefind/`, in shards
+    of at most SHARD_PAGES pages, and return each shard's key.
+
+    `pages` (path, hash of its bytes) are the pages marked for search; without
+    them every page of the folder is read to find them. A shard whose key is
+    in `known` and whose index the `live` output holds is linked from there
+    instead of being made again: after one edit, one shard is re-indexed."""
     bundle = release_dir / BUNDLE
     if bundle.exists():
         problems.error(
@@ -61,25 +97,66 @@ def index_release(release_dir: Path, config: Config, problems: Problems) -> None
             f"输出文件夹 {BUNDLE}/ 已被网站内容占用，搜索索引无法写入 (output folder {BUNDLE}/ is taken)",
             f"把 content/static/{BUNDLE}/ 或 slug 为 {BUNDLE} 的页面改名",
         )
-        return
+        return {}
+    if pages is None:
+        pages = [(path.relative_to(release_dir).as_posix(), "") for path in _html_files(release_dir) if _MARKER in path.read_bytes()]
+    if not pages:
+        return {}  # nothing is marked for search (a theme without data-pagefind-body): no index, no error
+    count = shard_count(len(pages))
+    groups: list[list[tuple[str, str]]] = [[] for _ in range(count)]
+    for path, digest in sorted(pages):
+        groups[shard_of(path, count)].append((path, digest))
+    keys: dict[str, str] = {}
+    for shard, group in enumerate(groups):
+        key = hashlib.blake2b(repr((config.language, count, group)).encode(), digest_size=16).hexdigest()
+        target = shard_dir(bundle, shard)
+        reusable = all(digest for _, digest in group) and known and known.get(str(shard)) == key and live is not None
+        if reusable and _carry_shard(shard_dir(live / BUNDLE, shard), target):
+            keys[str(shard)] = key
+            continue
+        if group and not _index_shard(release_dir, [path for path, _ in group], target, config, problems):
+            return {}
+        keys[str(shard)] = key if all(digest for _, digest in group) else ""
+    bundle.mkdir(parents=True, exist_ok=True)
+    names = [f"{shard}/" for shard in range(1, count) if (shard_dir(bundle, shard) / "pagefind-entry.json").is_file()]
+    (bundle / SHARDS_FILE).write_text(json.dumps({"shards": names}), encoding="utf-8")
+    return keys
+
+
+def _carry_shard(source: Path, target: Path) -> bool:
+    """Link a shard's index from the live output (not the other shards below the first)."""
+    if not (source / "pagefind-entry.json").is_file():
+        return False
+    target.mkdir(parents=True, exist_ok=True)
+    for item in source.iterdir():
+        if item.name.isdigit() or item.name == SHARDS_FILE:
+            continue  # another shard's folder, or the list written afresh
+        if item.is_dir():
+            shutil.copytree(item, target / item.name, copy_function=link_or_copy)
+        else:
+            link_or_copy(item, target / item.name)
+    return True
+
+
+def _index_shard(release_dir: Path, paths: list[str], target: Path, config: Config, problems: Problems) -> bool:
     binary, extended = _pagefind_binary()
     if binary is None:
         problems.error("", 0, "", "找不到搜索索引程序 Pagefind (Pagefind is not installed)", _INSTALL_HINT)
-        return
+        return False
     if not extended:
         problems.warn("", 0, "", "Pagefind 不是扩展版，日文等文字无法分词 (Pagefind without CJK word segmentation)", _INSTALL_HINT)
     with tempfile.TemporaryDirectory(prefix="bangyang-search-") as tmp:
         staged = Path(tmp) / "site"
-        pages = stage_pages(release_dir, staged)
-        if not pages:
-            return  # nothing is marked for search (a theme without data-pagefind-body): no index, no error
+        for rel in paths:
+            page = staged / rel
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(split_han((release_dir / rel).read_bytes().decode("utf-8", "replace")), encoding="utf-8")
         command = [
             str(binary),
             "--site",
             str(staged),
             "--output-path",
-            str(bundle.absolute()),  # Pagefind runs in the temporary folder
-            # One index for the whole site: the search page and every page share it.
+            str(target.absolute()),  # Pagefind runs in the temporary folder
             # (cwd is the temporary folder: no stray pagefind.yml applies.)
             "--force-language",
             config.language.lower(),
@@ -91,14 +168,16 @@ def index_release(release_dir: Path, config: Config, problems: Problems) -> None
             problems.error(
                 "", 0, "", f"生成搜索索引超过 {_TIMEOUT} 秒仍未完成 (Pagefind timed out)", "再构建一次；如仍超时，请报告这个问题"
             )
-            return
+            return False
         except OSError as exc:
             problems.error("", 0, "", f"无法运行搜索索引程序 Pagefind：{exc} (cannot run Pagefind)", _INSTALL_HINT)
-            return
-    if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            return False
+    if done.returncode != 0 or not (target / "pagefind.js").is_file():
         output = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
         last = " / ".join(line.strip() for line in output.splitlines()[-5:] if line.strip()) or f"exit code {done.returncode}"
         problems.error("", 0, "", f"生成搜索索引失败 (Pagefind failed): {last}", "检查输出文件夹是否可写；如仍失败，请报告这个问题")
+        return False
+    return True
 
 
 def stage_pages(release_dir: Path, staged: Path) -> int:

@@ -92,11 +92,11 @@ def test_an_output_folder_inside_content_is_refused(site, capsys):
 
 
 def test_the_search_index_is_rebuilt_only_when_searchable_pages_change(site, monkeypatch):
-    from generator import build as build_module
+    from generator import search
 
-    runs = []
-    real = build_module.index_release
-    monkeypatch.setattr(build_module, "index_release", lambda *a: (runs.append(1), real(*a)))
+    runs = []  # Pagefind runs
+    real = search._index_shard
+    monkeypatch.setattr(search, "_index_shard", lambda *a: runs.append(1) or real(*a))
     site.write("content/profiles/张晓明.md", GOOD)
     assert site.run("build") == 0 and len(runs) == 1
     assert site.run("build") == 0 and len(runs) == 1  # nothing changed: the live index is kept

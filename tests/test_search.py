@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from generator import search
 from generator.config import Config
 from generator.problems import Problems
 from generator.search import ZWSP, index_release, split_han
@@ -357,3 +358,45 @@ def test_search_works_under_a_sub_path(page, site, serve):
         page.get_by_role("link", name="李四").click()
     assert page.url == base + "profiles/li-si/"
     assert outside == []
+
+
+def _shard_pages(bundle: Path) -> list[int]:
+    counts = []
+    for folder in [bundle, *sorted(p for p in bundle.iterdir() if p.name.isdigit())]:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        counts.append(sum(lang["page_count"] for lang in entry["languages"].values()))
+    return counts
+
+
+def test_a_big_site_is_indexed_in_shards_and_an_edit_indexes_one_again(site, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)  # 5 searchable pages: 3 shards
+    _small_site(site)
+    assert site.run("build") == 0
+    bundle = site.out / "pagefind"
+    assert sum(_shard_pages(bundle)) == 5 and len(_shard_pages(bundle)) == 3
+    assert json.loads((bundle / "shards.json").read_text(encoding="utf-8")) == {"shards": ["1/", "2/"]}
+    runs = []
+    real = search._index_shard
+    monkeypatch.setattr(search, "_index_shard", lambda *a: runs.append(a[2]) or real(*a))
+    site.write("content/slogans/a.md", "---\ntext: 学习雷锋好榜样 奉献友爱互助\ntheme: 学雷锋\n---\n")
+    assert site.run("build") == 0
+    assert len(runs) == 1  # the shard holding the slogans page; the other two were linked from the live index
+    assert sum(_shard_pages(bundle)) == 5
+
+
+@pytest.mark.browser
+def test_a_search_finds_pages_in_every_shard(page, site, serve, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)
+    _small_site(site, "https://example.gov.cn/wenming/")
+    assert site.run("build") == 0
+    assert len(_shard_pages(site.out / "pagefind")) == 3
+    base = serve(site.out, "/wenming/")
+    hits = _search(page, base, "雷锋")
+    assert {h["title"] for h in hits} == {"李四", "宣传标语"}
+    hits = _search(page, base, "养护")
+    assert [h["href"] for h in hits] == ["/wenming/profiles/zhang-san/"]
+    titles = {h["title"] for h in _search(page, base, "书")}
+    assert {"书香公路读书分享会"} <= titles
+    # Filters come from every shard: the type filter offers all the kinds indexed.
+    kinds = page.evaluate("() => Array.from(document.querySelectorAll('#search-filters input'), i => i.value)")
+    assert {"先进典型", "主题活动", "标语", "页面"} <= set(kinds)

@@ -29,9 +29,19 @@
   function load() {
     if (!loading) {
       var bundle = app.getAttribute("data-bundle");
+      var base = app.getAttribute("data-base");
       loading = import(bundle + "pagefind.js").then(function (module) {
         pagefind = module;
-        return pagefind.options({ bundlePath: bundle, baseUrl: app.getAttribute("data-base"), excerptLength: 36 });
+        return pagefind.options({ bundlePath: bundle, baseUrl: base, excerptLength: 36 });
+      }).then(function () {
+        // A big site is indexed in several parts (pagefind/1/, pagefind/2/, …): search them as one.
+        return fetch(bundle + "shards.json").then(function (response) {
+          return response.ok ? response.json() : { shards: [] };
+        }).catch(function () { return { shards: [] }; });
+      }).then(function (list) {
+        return Promise.all((list.shards || []).map(function (name) {
+          return pagefind.mergeIndex(bundle + name, { baseUrl: base, excerptLength: 36 });
+        }));
       }).then(function () {
         return pagefind.init();
       }).then(function () {
