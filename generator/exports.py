@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import __version__
+from .cache import digest
 from .images import PublishedImage
 from .links import SiteLinks
-from .models import Activity, ImageRef, Profile, Slogan
+from .models import Activity, Doc, ImageRef, Profile, Slogan
 from .site import SiteModel
 
 SCHEMA = 1
@@ -107,16 +109,35 @@ def slogan_json(slogan: Slogan, now: datetime, images: dict[Path, PublishedImage
     }
 
 
-def json_exports(site: SiteModel, images: dict[Path, PublishedImage], links: SiteLinks) -> dict[str, bytes]:
-    """Newest first, then by slug (profiles, activities); slogans in site order (weight, slug)."""
+def json_exports(site: SiteModel, images: dict[Path, PublishedImage], links: SiteLinks, made: dict | None = None) -> dict[str, bytes]:
+    """Newest first, then by slug (profiles, activities); slogans in site order (weight, slug).
+    `made`: items of an earlier build (a build cache keeps it; it is left holding this build's)."""
     profiles = sorted(site.profiles, key=lambda p: (-p.date.timestamp(), p.slug))
     activities = sorted(site.activities, key=lambda a: (-a.start.timestamp(), a.slug))
     slogans = sorted(site.slogans, key=lambda s: (-s.weight, s.slug))
-    return {
-        "api/profiles.json": json_document(site, [profile_json(p, images, links) for p in profiles]),
-        "api/activities.json": json_document(site, [activity_json(a, site.now, images, links) for a in activities]),
-        "api/slogans.json": json_document(site, [slogan_json(s, site.now, images, links) for s in slogans]),
+    known = made if made is not None else {}
+    kept: dict = {}
+    # Everything an item is made from besides its document: the site's address, the
+    # URLs of the documents a body may link to, and the document's published images.
+    site_key = (links.origin, links.base_path, links.host, digest(sorted(links.documents.items())))
+
+    def item(doc: Doc, moment: object, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        key = (doc, moment, site_key, tuple(images.get(ref.source) for ref in doc.images))
+        kept[key] = known[key] if key in known else make()
+        return kept[key]
+
+    files = {
+        "api/profiles.json": json_document(site, [item(p, None, lambda p=p: profile_json(p, images, links)) for p in profiles]),
+        "api/activities.json": json_document(
+            site, [item(a, a.status(site.now), lambda a=a: activity_json(a, site.now, images, links)) for a in activities]
+        ),
+        "api/slogans.json": json_document(
+            site, [item(s, s.shown_at(site.now), lambda s=s: slogan_json(s, site.now, images, links)) for s in slogans]
+        ),
     }
+    known.clear()
+    known.update(kept)
+    return files
 
 
 # --- iCalendar ----------------------------------------------------------------

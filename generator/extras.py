@@ -24,6 +24,9 @@ def build_extras(site: SiteModel, images: dict[Path, PublishedImage], pages: lis
     files = [OutputFile("feed.xml", atom_feed(site, images, links))]
     files += [OutputFile(path, data) for path, data in sitemaps(site, pages, links)]
     files.append(OutputFile("robots.txt", robots_txt(links)))
-    files += [OutputFile(path, data) for path, data in json_exports(site, images, links).items()]
-    files += [OutputFile(path, data) for path, data in calendars(site, links, made).items()]
+    files += [
+        OutputFile(path, data)
+        for path, data in json_exports(site, images, links, None if made is None else made.setdefault("json", {})).items()
+    ]
+    files += [OutputFile(path, data) for path, data in calendars(site, links, None if made is None else made.setdefault("ics", {})).items()]
     return files
