@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import http.client
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from generator import serve as serve_module
 from generator.config import load_config
 from generator.problems import Problems
 from generator.serve import DevServer
@@ -200,3 +202,28 @@ def test_search_follows_edits_in_the_preview(site, dev, page):
     time.sleep(1.5)
     page.goto(server.url + "search/?q=防滑桩")
     page.wait_for_function("document.querySelector('#search-list').innerText.includes('张晓明')", timeout=10000)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the inotify event queue")
+def test_reading_files_is_not_reported_to_the_watcher(site, dev, monkeypatch):
+    # A build of a big site opens and closes every document for reading. Were those
+    # reported, 10,000 documents would overflow the kernel's event queue (16,384)
+    # and the saves that follow would be lost: only changes may be watched.
+    _write_profile(site)
+    many = site.root / "content/static/many"
+    many.mkdir(parents=True)
+    for i in range(200):
+        (many / f"{i}.txt").write_bytes(b"x")
+    seen: list[str] = []
+    real = serve_module._Events.on_any_event
+    monkeypatch.setattr(serve_module._Events, "on_any_event", lambda self, event: (seen.append(event.event_type), real(self, event)))
+    server = dev()
+    before = server.rebuilder.builds
+    for path in many.iterdir():
+        path.read_bytes()
+    time.sleep(1.0)
+    assert seen == []
+    _write_profile(site, body="读了很多文件之后保存的事迹。")
+    assert _wait(lambda: server.rebuilder.builds > before, 15), "the save was not seen"
+    assert _wait(lambda: "读了很多文件之后" in _get(server, "/profiles/zhang/")[2].decode("utf-8"), 15)
+    assert "opened" not in seen and "closed_no_write" not in seen
