@@ -111,6 +111,7 @@ class Rebuilder:
         self.builds = 0
         self.cache = BuildCache()  # documents and pages carried from build to build
         self.saved_at: Path | None = None
+        self.search_keys: dict[str, str] = {}  # the shards of the live search index (search.py)
         self.thread = threading.Thread(target=self._loop, name="bangyang-rebuild", daemon=True)
 
     def mark(self) -> None:
@@ -149,7 +150,10 @@ class Rebuilder:
         self.state.publish(ok, errors)
         if ok:
             # After the reload was announced: the search index follows a moment later.
-            refresh_search_index(self.out_dir, config, Problems(rel_to=self.site_dir), self.log)
+            searchable = [(path, entry.digest) for path, entry in self.cache.pages.items() if entry.searchable]
+            self.search_keys = refresh_search_index(
+                self.out_dir, config, Problems(rel_to=self.site_dir), self.log, searchable, self.search_keys
+            )
         return ok
 
     def _loop(self) -> None:
@@ -176,27 +180,38 @@ class Rebuilder:
             save_cache(self.cache, self.saved_at)  # the next serve starts where this one ended
 
 
-def refresh_search_index(live: Path, config: Config, problems: Problems, log=print) -> None:
+def refresh_search_index(
+    live: Path,
+    config: Config,
+    problems: Problems,
+    log=print,
+    pages: list[tuple[str, str]] | None = None,
+    known: dict[str, str] | None = None,
+) -> dict[str, str]:
     """Re-index the served site and swap the new pagefind/ in. The pages are
-    hard-linked into a scratch folder, so the live site is never half indexed."""
+    hard-linked into a scratch folder, so the live site is never half indexed.
+    With `pages` (path, hash of its bytes) and the shard keys `known` from the
+    last refresh, only the shards whose pages changed are indexed again.
+    Returns the new shard keys."""
     scratch = Path(tempfile.mkdtemp(prefix=".serve-search-", dir=live.parent))
     try:
-        for page in live.rglob("*.html"):
-            rel = page.relative_to(live)
-            if rel.parts[0] == "pagefind":
+        found = [p.relative_to(live).as_posix() for p in live.rglob("*.html")] if pages is None else [p for p, _ in pages]
+        for rel in found:
+            if rel.split("/")[0] == "pagefind":
                 continue
             (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(page, scratch / rel)
-        index_release(scratch, config, problems)
+            link_or_copy(live / rel, scratch / rel)
+        keys = index_release(scratch, config, problems, pages, live, known)
         fresh = scratch / "pagefind"
         if problems or not fresh.is_dir():
             for problem in problems.errors:
                 log(problem.format())
-            return
+            return {}
         current = live / "pagefind"
         if current.exists():
             current.rename(scratch / "old-pagefind")
         fresh.rename(current)
+        return keys
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

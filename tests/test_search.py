@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from generator import search
-from generator.config import Config
+from generator.config import Config, load_config
 from generator.problems import Problems
 from generator.search import ZWSP, index_release, split_han
 
@@ -400,3 +400,23 @@ def test_a_search_finds_pages_in_every_shard(page, site, serve, monkeypatch):
     # Filters come from every shard: the type filter offers all the kinds indexed.
     kinds = page.evaluate("() => Array.from(document.querySelectorAll('#search-filters input'), i => i.value)")
     assert {"先进典型", "主题活动", "标语", "页面"} <= set(kinds)
+
+
+def test_serve_refreshes_only_the_search_shards_whose_pages_changed(site, monkeypatch):
+    from generator.serve import refresh_search_index
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)
+    _small_site(site)
+    assert site.run("build") == 0
+    live = site.out
+    pages = sorted((p.relative_to(live).as_posix(), "v1") for p in live.rglob("*.html") if b"data-pagefind-body" in p.read_bytes())
+    config = load_config(site.root, Problems())
+    keys = refresh_search_index(live, config, Problems(), lambda *a: None, pages, {})
+    assert len(keys) == 3
+    runs = []
+    real = search._index_shard
+    monkeypatch.setattr(search, "_index_shard", lambda *a: runs.append(a[1]) or real(*a))
+    changed = [(path, "v2" if path.startswith("slogans/") else digest) for path, digest in pages]
+    again = refresh_search_index(live, config, Problems(), lambda *a: None, changed, keys)
+    assert len(runs) == 1 and "slogans/index.html" in runs[0]  # one shard of three indexed again
+    assert set(again) == set(keys) and sum(_shard_pages(live / "pagefind")) == 5
