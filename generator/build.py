@@ -160,19 +160,20 @@ def _write_release(
         return file_id(live_prefix + rel) == entry.file
 
     plan = plan_pages(site, image_plan, asset_hashes, cache, reusable)
+    pages = [job.path for job, _, _ in plan.jobs]
     variants = sorted({v.url for image in image_plan.values() for v in image.variants})
+    static = _static_files(config)
     inputs = digest(
         (
             plan.common,
             plan.everything,
-            [job.path for job, _, _ in plan.jobs],
+            pages,
             variants,
-            [stamp(path) for _, path in _static_files(config)],
+            [stamp(path) for _, path in static],
             site.now.date(),  # what moves with the clock within a day (feed and sitemap dates, build times) waits for a change
             search,
         )
     )
-    pages = [job.path for job, _, _ in plan.jobs]
     if plan.all_reused and _live_release_intact(config, cache, inputs, search):
         cache.pages_reused = len(plan.jobs)
         return list(cache.release.pages), 0, len(image_plan), cache.release.build_id, len(cache.release.files) + len(cache.pages), None
@@ -193,7 +194,8 @@ def _write_release(
                 written = release.link_from_live(page.path, entry.digest, "templates")
                 if written is None:
                     continue
-                fresh[page.path] = entry if file_id(written) == entry.file else replace(entry, file=file_id(written))
+                now_file = file_id(written)  # the same file when linked; a copy where links are not possible
+                fresh[page.path] = entry if now_file == entry.file else replace(entry, file=now_file)
             else:
                 written = release.write(page.path, page.data, "templates")
                 if written is None:
@@ -209,21 +211,20 @@ def _write_release(
         images_made, images_cached = publish_images(
             image_plan, release.dir, image_cache, problems, jobs=config.jobs, progress=terminal_progress("图片 images")
         )
-        for rel, path in _static_files(config):
+        for rel, path in static:
             if not path.resolve().is_relative_to(config.content_dir.resolve()):
                 problems.error(path, 0, "", "静态文件是指向 content 之外的链接 (symlink outside content/)", "请复制文件本身")
                 continue
             release.copy(rel, path, f"content/static/{rel}")
-        for extra in build_extras(site, image_plan, pages, cache.events):
+        for extra in build_extras(site, image_plan, pages, cache.exports):
             release.write(extra.path, extra.data, "extras")
         shards = cache.search
-        if release.over is not None:
-            pass  # written over the live output (serve): its index stays, and serve refreshes it
-        elif search:
+        # Written over the live output (serve), the live index simply stays; serve refreshes it.
+        if release.over is None and search:
             # Reads the written HTML; shards whose pages are unchanged are linked from the live index.
             shards = index_release(release.dir, config, problems, searchable, config.output_dir, cache.search)
-        else:
-            # Nothing searchable changed (or serve refreshes it afterwards): keep the live index.
+        elif release.over is None:
+            # serve's first build: keep the live index, serve refreshes it afterwards.
             _carry_search_index(config.output_dir, release.dir)
         if problems:
             raise BuildFailed(problems.errors)

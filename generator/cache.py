@@ -111,7 +111,7 @@ class BuildCache:
     pages: dict[str, PageEntry] = field(default_factory=dict)
     release: ReleaseRecord | None = None
     slugs: dict[str, str] = field(default_factory=dict)  # name → pinyin slug (categories, themes, tags)
-    events: dict = field(default_factory=dict)  # pieces of the exports made before: VEVENTs, JSON items (exports.py)
+    exports: dict = field(default_factory=dict)  # pieces of the exports made before: VEVENTs, JSON items (exports.py)
     search: dict[str, str] = field(default_factory=dict)  # search index shard → key of its pages (search.py)
     # What the last build did, for tests and the serve log.
     docs_parsed: int = 0

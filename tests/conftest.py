@@ -162,3 +162,13 @@ def page(browser: object) -> Iterator[object]:
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def output_tree(folder: Path) -> dict[str, bytes]:
+    """Every file of a built site by path, for byte-for-byte comparisons. The
+    Pagefind index is left out: its filter files are not byte-stable between runs."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).parts[0] != "pagefind"
+    }

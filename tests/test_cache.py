@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import output_tree
 
 from generator.build import build
 from generator.cache import BuildCache
@@ -27,13 +28,7 @@ def _build(root: Path, cache: BuildCache | None, out: Path | None = None, previe
     return build(config, problems, cache, preview=preview)
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    # The Pagefind index is not byte-stable between runs (its filter files); everything else must be.
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.relative_to(folder).parts[0] != "pagefind"
-    }
+_tree = output_tree
 
 
 def _touch_later(path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import output_tree
 
 from generator import render
 from generator.models import Activity
@@ -60,12 +61,7 @@ def test_the_last_day_of_an_exclusive_end_is_the_day_before():
     assert last_day(d(2024, 4, 1)) == d(2024, 4, 1) - timedelta(seconds=1)
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.relative_to(folder).parts[0] != "pagefind"
-    }
+_tree = output_tree
 
 
 def _many_pages(site) -> None:
