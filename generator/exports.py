@@ -10,8 +10,12 @@ not depend on the build time while there are activities.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib.metadata
 import json
+import os
+import zoneinfo
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -34,8 +38,34 @@ def iso(moment: datetime) -> str:
 
 
 def json_document(site: SiteModel, items: list[dict[str, Any]]) -> bytes:
-    document = {"generator": "bangyang", "schema": SCHEMA, "build_time": iso(site.now), "count": len(items), "items": items}
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    return json_document_from(site, [json_item_text(item) for item in items])
+
+
+def json_item_text(item: dict[str, Any]) -> bytes:
+    """One item as it stands in a document's `items` list: json.dumps(indent=1)
+    of the item, two levels in. A JSON string holds no raw newline (it is
+    escaped), so indenting every line is safe."""
+    return ("  " + json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  ")).encode("utf-8")
+
+
+def json_document_from(site: SiteModel, items: list[bytes]) -> bytes:
+    """The bytes json.dumps(indent=1) gives for the whole document, joined from
+    items already serialised (`json_item_text`): an unchanged item is not
+    serialised again on a rebuild."""
+    head = {"generator": "bangyang", "schema": SCHEMA, "build_time": iso(site.now), "count": len(items), "items": []}
+    text = json.dumps(head, ensure_ascii=False, indent=1).encode("utf-8")
+    if not items:
+        return text + b"\n"
+    assert text.endswith(b"[]\n}")
+    return b"".join([text[:-3], b"\n", b",\n".join(items), b"\n ]\n}\n"])
+
+
+def exports_key(site: SiteModel, links: SiteLinks) -> tuple[object, ...]:
+    """Everything an export item is made from besides its document and images:
+    the site's address, the URLs of the documents a body may link to, and the
+    time zone (a date-time written with an offset is moved into the site's
+    zone: the same instant, so an equal document, but other text)."""
+    return (links.origin, links.base_path, links.host, site.config.timezone, digest(sorted(links.documents.items())))
 
 
 def image_json(ref: ImageRef | None, images: dict[Path, PublishedImage], links: SiteLinks) -> dict[str, Any] | None:
@@ -109,29 +139,38 @@ def slogan_json(slogan: Slogan, now: datetime, images: dict[Path, PublishedImage
     }
 
 
-def json_exports(site: SiteModel, images: dict[Path, PublishedImage], links: SiteLinks, made: dict | None = None) -> dict[str, bytes]:
+def json_exports(
+    site: SiteModel,
+    images: dict[Path, PublishedImage],
+    links: SiteLinks,
+    made: dict | None = None,
+    site_key: tuple[object, ...] | None = None,
+) -> dict[str, bytes]:
     """Newest first, then by slug (profiles, activities); slogans in site order (weight, slug).
-    `made`: items of an earlier build (a build cache keeps it; it is left holding this build's)."""
+    `made`: the serialised items of an earlier build by what each was made from
+    (a build cache keeps it; it is left holding this build's); `site_key`:
+    exports_key(site, links) when the caller has it."""
     profiles = sorted(site.profiles, key=lambda p: (-p.date.timestamp(), p.slug))
     activities = sorted(site.activities, key=lambda a: (-a.start.timestamp(), a.slug))
     slogans = sorted(site.slogans, key=lambda s: (-s.weight, s.slug))
     known = made if made is not None else {}
     kept: dict = {}
-    # Everything an item is made from besides its document: the site's address, the
-    # URLs of the documents a body may link to, and the document's published images.
-    site_key = (links.origin, links.base_path, links.host, digest(sorted(links.documents.items())))
+    site_key = site_key if site_key is not None else exports_key(site, links)
 
-    def item(doc: Doc, moment: object, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    def item(doc: Doc, moment: object, make: Callable[[], dict[str, Any]]) -> bytes:
+        # `moment`: what the build clock decides in the item (an activity's status,
+        # whether a slogan is current); the images: the published variants.
         key = (doc, moment, site_key, tuple(images.get(ref.source) for ref in doc.images))
-        kept[key] = known[key] if key in known else make()
+        text = known.get(key)
+        kept[key] = text if text is not None else json_item_text(make())
         return kept[key]
 
     files = {
-        "api/profiles.json": json_document(site, [item(p, None, lambda p=p: profile_json(p, images, links)) for p in profiles]),
-        "api/activities.json": json_document(
+        "api/profiles.json": json_document_from(site, [item(p, None, lambda p=p: profile_json(p, images, links)) for p in profiles]),
+        "api/activities.json": json_document_from(
             site, [item(a, a.status(site.now), lambda a=a: activity_json(a, site.now, images, links)) for a in activities]
         ),
-        "api/slogans.json": json_document(
+        "api/slogans.json": json_document_from(
             site, [item(s, s.shown_at(site.now), lambda s=s: slogan_json(s, site.now, images, links)) for s in slogans]
         ),
     }
@@ -151,8 +190,9 @@ def json_exports(site: SiteModel, images: dict[Path, PublishedImage], links: Sit
 
 def calendars(site: SiteModel, links: SiteLinks, made: dict | None = None) -> dict[str, bytes]:
     """activities/calendar.ics with every activity, and one event.ics each (加入日历).
-    `made`: VEVENTs of an earlier build by (activity, links); a build cache keeps
-    it, and it is left holding this build's."""
+    `made`: what an earlier build made (VEVENTs and event.ics files by what each
+    was made from, the zone); a build cache keeps it, and it is left holding
+    this build's."""
     activities = sorted(site.activities, key=lambda a: (a.start, a.slug))
     # The zone's rules for the years the events span, in whole years so the bytes
     # change only when the span grows into another year (or, with no activities,
@@ -162,20 +202,53 @@ def calendars(site: SiteModel, links: SiteLinks, made: dict | None = None) -> di
     # event would cost more than all the events.
     first = min((a.start for a in activities), default=site.now).year
     last = max((a.end for a in activities), default=site.now).year + 1
-    zone = _vtimezone(site.config.timezone, first, last)
+    memo = made if made is not None else {}
+    zone = _zone(site.config.timezone, first, last, memo.setdefault("zones", {}))
     head = _calendar_head(site.config.timezone)
-    known = made if made is not None else {}
-    kept = {}
+    # An event.ics is its VEVENT between the head and the zone: kept only while both are the same.
+    frame = (head, zone)
+    same_frame = memo.get("frame") == frame
+    known = memo.get("events", {})
+    kept: dict = {}
     for activity in activities:
-        key = (activity, links.origin, links.base_path, links.host)  # everything a VEVENT is made from
-        kept[key] = known[key] if key in known else _vevent(activity, links)
-    known.clear()
-    known.update(kept)
-    events = list(kept.values())
-    files = {"activities/calendar.ics": _calendar(head, f"{site.config.title} · 主题活动", zone, events)}
-    for activity, event in zip(activities, events, strict=True):
-        files[f"{activity.url}event.ics"] = _calendar(head, activity.title, zone, [event])
+        # Everything a VEVENT is made from (the zone for the TZID of its times).
+        key = (activity, links.origin, links.base_path, links.host, site.config.timezone)
+        old = known.get(key)
+        event = old[0] if old is not None else _vevent(activity, links)
+        file = old[1] if old is not None and same_frame else _calendar(head, activity.title, zone, [event])
+        kept[key] = (event, file)
+    memo["frame"], memo["events"] = frame, kept
+    pieces = list(kept.values())
+    files = {"activities/calendar.ics": _calendar(head, f"{site.config.title} · 主题活动", zone, [event for event, _ in pieces])}
+    for activity, (_, file) in zip(activities, pieces, strict=True):
+        files[f"{activity.url}event.ics"] = file
     return files
+
+
+def _zone(name: str, first: int, last: int, made: dict) -> bytes:
+    """VTIMEZONE for whole years; `made` keeps it from one build to the next,
+    under the zone data and icalendar that made it."""
+    import icalendar
+
+    key = (name, first, last, _zone_source(name), icalendar.__version__)
+    if key not in made:
+        made.clear()  # only the last one is wanted again
+        made[key] = _vtimezone(name, first, last)
+    return made[key]
+
+
+def _zone_source(name: str) -> tuple[object, ...]:
+    """The zone data a ZoneInfo of `name` reads: the system's file (its stamp)
+    or the tzdata package (its version)."""
+    for root in zoneinfo.TZPATH:
+        path = os.path.join(root, name)
+        with contextlib.suppress(OSError):
+            st = os.stat(path)
+            return (path, st.st_size, st.st_mtime_ns)
+    try:
+        return ("tzdata", importlib.metadata.version("tzdata"))
+    except importlib.metadata.PackageNotFoundError:
+        return ()
 
 
 @functools.lru_cache(maxsize=8)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .exports import calendars, json_exports
+from .exports import calendars, exports_key, json_exports
 from .feeds import atom_feed, robots_txt, sitemaps
 from .images import PublishedImage
 from .links import SiteLinks
@@ -19,14 +19,19 @@ from .site import SiteModel
 
 
 def build_extras(site: SiteModel, images: dict[Path, PublishedImage], pages: list[str], made: dict | None = None) -> list[OutputFile]:
-    """`made`: pieces an earlier build made (see exports.calendars), kept by a build cache."""
+    """`made`: pieces an earlier build made, kept by a build cache (see
+    exports.json_exports, exports.calendars, feeds.sitemaps, feeds.atom_feed):
+    each is reused only while what it was made from is the same, so an edit of
+    one document remakes that document's pieces and joins the rest."""
+
+    def memo(name: str) -> dict | None:
+        return None if made is None else made.setdefault(name, {})
+
     links = SiteLinks.for_site(site)
-    files = [OutputFile("feed.xml", atom_feed(site, images, links))]
-    files += [OutputFile(path, data) for path, data in sitemaps(site, pages, links)]
+    site_key = exports_key(site, links)
+    files = [OutputFile("feed.xml", atom_feed(site, images, links, made=memo("feed"), site_key=site_key))]
+    files += [OutputFile(path, data) for path, data in sitemaps(site, pages, links, made=memo("sitemap"))]
     files.append(OutputFile("robots.txt", robots_txt(links)))
-    files += [
-        OutputFile(path, data)
-        for path, data in json_exports(site, images, links, None if made is None else made.setdefault("json", {})).items()
-    ]
-    files += [OutputFile(path, data) for path, data in calendars(site, links, None if made is None else made.setdefault("ics", {})).items()]
+    files += [OutputFile(path, data) for path, data in json_exports(site, images, links, memo("json-items"), site_key).items()]
+    files += [OutputFile(path, data) for path, data in calendars(site, links, memo("calendars")).items()]
     return files

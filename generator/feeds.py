@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import __version__
+from .exports import exports_key
 from .images import PublishedImage
 from .links import SiteLinks, xml_text
 from .models import Activity, Profile
@@ -59,12 +60,38 @@ def atom_feed(
     *,
     full_content: bool = True,
     limit: int = FEED_LIMIT,
+    made: dict | None = None,
+    site_key: tuple[object, ...] | None = None,
 ) -> bytes:
-    """Role models and activities, newest first, with absolute links."""
+    """Role models and activities, newest first, with absolute links.
+    `made`: the feed of an earlier build with what it was made from (a build
+    cache keeps it); `site_key`: exports_key(site, links) when the caller has it."""
     config = site.config
     docs: list[Profile | Activity] = [*site.profiles, *site.activities]
     docs.sort(key=lambda d: (-feed_updated(d).timestamp(), d.url))
     docs = docs[:limit]
+    key = None
+    if made is not None:
+        # Only the newest `limit` documents are in it, so an edit elsewhere keeps it.
+        # Besides the documents and their images: the settings the feed shows,
+        # the site's address and links (exports_key), and the clock only when
+        # there is no entry to date the feed.
+        author = config.footer.organizer or config.title
+        site_key = site_key if site_key is not None else exports_key(site, links)
+        settings = (config.language, config.title, config.description, author, full_content, site_key, None if docs else site.now)
+        key = (tuple(docs), tuple(tuple(images.get(ref.source) for ref in d.images) for d in docs), settings)
+        if made.get("key") == key:
+            return made["bytes"]
+    data = _feed(site, docs, images, links, full_content)
+    if made is not None:
+        made["key"], made["bytes"] = key, data
+    return data
+
+
+def _feed(
+    site: SiteModel, docs: list[Profile | Activity], images: dict[Path, PublishedImage], links: SiteLinks, full_content: bool
+) -> bytes:
+    config = site.config
     feed = _root("feed", ATOM, **{XML_LANG: config.language})
     _add(feed, "id", links.entry_id(""))
     _add(feed, "title", config.title)
@@ -133,13 +160,24 @@ def activity_when(activity: Activity) -> str:
     return f"{text} – {end:%Y-%m-%d %H:%M}"
 
 
-def sitemaps(site: SiteModel, pages: list[str], links: SiteLinks, limit: int = SITEMAP_LIMIT) -> list[tuple[str, bytes]]:
-    """sitemap.xml listing every public page; past `limit` URLs, an index of parts."""
+def sitemaps(
+    site: SiteModel, pages: list[str], links: SiteLinks, limit: int = SITEMAP_LIMIT, made: dict | None = None
+) -> list[tuple[str, bytes]]:
+    """sitemap.xml listing every public page; past `limit` URLs, an index of parts.
+    `made`: the <url> entries of an earlier build by page and lastmod (a build
+    cache keeps it; it is left holding this build's)."""
     lastmod = _lastmods(site)
-    urls = []
+    memo = made if made is not None else {}
+    frame = (links.origin, links.base_path)  # what a page's <loc> is made from besides the page
+    known = memo.get("urls", {}) if memo.get("frame") == frame else {}
+    kept: dict[tuple[str, str], bytes] = {}
     for path in dict.fromkeys(p for p in pages if is_public_page(p)):
         rel = path.removesuffix("index.html")
-        urls.append((links.absolute(rel), lastmod.get(rel, site.now)))
+        key = (rel, rfc3339(lastmod.get(rel, site.now)))  # the text, not the datetime: equal instants in two zones differ in text
+        entry = known.get(key)
+        kept[key] = entry if entry is not None else _url_entry(links.absolute(rel), key[1])
+    memo["frame"], memo["urls"] = frame, kept
+    urls = list(kept.values())
     chunks = [urls[i : i + limit] for i in range(0, len(urls), limit)] or [[]]
     files = [(f"sitemap-{n}.xml" if len(chunks) > 1 else "sitemap.xml", _urlset(chunk)) for n, chunk in enumerate(chunks, 1)]
     if len(chunks) > 1:
@@ -152,13 +190,26 @@ def sitemaps(site: SiteModel, pages: list[str], links: SiteLinks, limit: int = S
     return files
 
 
-def _urlset(urls: list[tuple[str, datetime]]) -> bytes:
-    urlset = _root("urlset", SITEMAP)
-    for loc, modified in urls:
-        url = _add(urlset, "url")
-        _add(url, "loc", loc)
-        _add(url, "lastmod", rfc3339(modified))
-    return _xml(urlset)
+# A <urlset> is written by hand, one entry at a time, as ElementTree would write
+# it (`_xml`: indented by one space, text escaped, UTF-8): an entry is made once
+# and kept while its page and lastmod are, and the file is joined from entries.
+_URLSET_HEAD = f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP}\">\n".encode()
+
+
+def _escape_text(text: str) -> str:
+    """Text content as ElementTree escapes it (quotes stay as they are)."""
+    return xml_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _url_entry(loc: str, lastmod: str) -> bytes:
+    text = f" <url>\n  <loc>{_escape_text(loc)}</loc>\n  <lastmod>{_escape_text(lastmod)}</lastmod>\n </url>\n"
+    return text.encode("utf-8", "xmlcharrefreplace")
+
+
+def _urlset(entries: list[bytes]) -> bytes:
+    if not entries:
+        return _xml(_root("urlset", SITEMAP))  # <urlset … /> as ElementTree writes an empty one
+    return b"".join([_URLSET_HEAD, *entries, b"</urlset>\n"])
 
 
 def is_public_page(path: str) -> bool:
