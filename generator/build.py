@@ -28,7 +28,7 @@ from .models import ImageRef
 from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, Release, link_or_copy
 from .render import plan_pages, render_pages
-from .search import index_release
+from .search import BUNDLE, index_release
 from .site import SiteModel, build_site_model
 
 # Pages carrying this are indexed for search (see search.py).
@@ -184,6 +184,7 @@ def _write_release(
         over = set(cache.pages) | set(cache.release.files)
     release = Release(config.output_dir, problems, over, cache.release.files if cache.release else None)
     try:
+        previous = _set_aside_index(release)
         for rel, data in assets.items():
             release.write(f"assets/{rel}", data, f"templates/assets/{rel}")
         fresh: dict[str, PageEntry] = {}
@@ -191,7 +192,7 @@ def _write_release(
         for page in render_pages(plan, site, problems, cache):
             if page.unchanged:
                 entry = cache.pages[page.path]
-                written = release.link_from_live(page.path, entry.digest, "templates")
+                written = release.link_from_live(page.path, entry.digest, "templates", entry.file)
                 if written is None:
                     continue
                 now_file = file_id(written)  # the same file when linked; a copy where links are not possible
@@ -222,7 +223,7 @@ def _write_release(
         # Written over the live output (serve), the live index simply stays; serve refreshes it.
         if release.over is None and search:
             # Reads the written HTML; shards whose pages are unchanged are linked from the live index.
-            shards = index_release(release.dir, config, problems, searchable, config.output_dir, cache.search)
+            shards = index_release(release.dir, config, problems, searchable, config.output_dir, cache.search, previous)
         elif release.over is None:
             # serve's first build: keep the live index, serve refreshes it afterwards.
             _carry_search_index(config.output_dir, release.dir)
@@ -245,6 +246,7 @@ def _write_release(
         # build.json last: a kiosk that sees a new id knows the release is whole.
         release.write("build.json", json.dumps(info, ensure_ascii=False, indent=2).encode() + b"\n", "build")
         others = {rel: (digest, file_id(release.final_path(rel))) for rel, digest in release.digests.items() if rel not in fresh}
+        release.prune(keep=lambda rel: rel.startswith(f"{BUNDLE}/"))
         release.commit()
     except BaseException:
         release.discard()
@@ -276,6 +278,21 @@ def _live_build_id(live: Path) -> str | None:
         return str(json.loads((live / "build.json").read_bytes())["build_id"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _set_aside_index(release: Release) -> Path | None:
+    """A reused release folder still holds the index it was published with:
+    set aside, so index_release starts from an empty pagefind/ (and finds
+    site content there as a collision) and can move back unchanged shards.
+    What stays there is pruned with the other files of the old release."""
+    index = release.dir / BUNDLE
+    if not release.reused or not index.is_dir() or index.is_symlink():
+        return None
+    aside = release.dir / f".{BUNDLE}-old"
+    if aside.exists():
+        shutil.rmtree(aside)
+    index.rename(aside)
+    return aside
 
 
 def _carry_search_index(live: Path, release_dir: Path) -> None:

@@ -1,10 +1,17 @@
 """Stage 7 — publish: a fresh release folder swapped in for output/.
 
-Every build writes into a new sibling folder of output/ that no reader sees;
+Every build writes into a sibling folder of output/ that no reader sees;
 only when everything is written (build.json last) is it swapped in, in one
 rename where the system allows it. A failed build discards its folder and
 leaves output/ exactly as it was; removed content disappears with the old
 release. Leftovers of a killed build are cleaned up by the next one.
+
+The release that was swapped out is kept as `.output.spare` and becomes the
+next build's folder: it already holds the site's folders and, as hard links,
+most of its files, so a rebuild after one edit replaces the few files that
+changed instead of making ten thousand folders and links and deleting as
+many. Files in it are never written in place (they share their inode with
+the live output): a file that changes is unlinked and written anew.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .cache import FileId, file_id
@@ -119,19 +126,24 @@ class Release:
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(output_dir)
         self.dir = output_dir.parent / f".{output_dir.name}.new-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        self.dir.mkdir()
+        self.over = over if over is not None and output_dir.is_dir() else None
+        # A spare release becomes this one's folder: renamed first, so a build
+        # killed while updating it leaves an ordinary leftover, never a half spare.
+        self.reused = self.over is None and _take_spare(spare_path(output_dir), self.dir)
+        if not self.reused:
+            self.dir.mkdir()
         self.owners: dict[str, str] = {}
         self.digests: dict[str, str] = {}  # rel → hash of its bytes, for the release id
-        self.over = over if over is not None and output_dir.is_dir() else None
         self.kept: set[str] = set()  # overlay: files left in place in output/
         # The live output's files as the last build wrote them: (hash of the bytes, file identity).
         self.known = known or {}
         self._made_dirs: set[Path] = set()
         self._removal: threading.Thread | None = None
 
-    def claim(self, rel: str, owner: str, digest: str = "", make: bool = True) -> Path | None:
+    def claim(self, rel: str, owner: str, digest: str = "", make: bool = True, vacate: bool = True) -> Path | None:
         """The path to write `rel` to, or None (and a problem) when taken.
-        `digest` stands for the file's bytes (a content-hashed name may pass itself)."""
+        `digest` stands for the file's bytes (a content-hashed name may pass itself).
+        In a reused folder the path is emptied first, unless `vacate=False`."""
         key = rel.lower()  # Windows and macOS readers: a.html and A.html are one file
         if key in self.owners:
             self.problems.error(
@@ -142,9 +154,29 @@ class Release:
         self.digests[rel] = digest
         path = self.dir / rel
         if make and path.parent not in self._made_dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if self.reused:
+                if not os.path.isdir(path.parent):
+                    _clear_way(self.dir, path)  # a file stands where a folder goes now
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(path.parent)
+        if vacate:
+            self._vacate(path)
         return path
+
+    def _vacate(self, path: Path) -> None:
+        """A reused folder's file at `path` goes before new bytes do: it may be
+        a hard link to a live file, which must never be written in place."""
+        if self.reused:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except (IsADirectoryError, PermissionError):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    raise
 
     def final_path(self, rel: str) -> Path:
         """Where `rel` is now: in output/ when the overlay kept it, else in the release folder."""
@@ -156,23 +188,27 @@ class Release:
         digest = _hash(data)
         known = self.known.get(rel)
         if known is not None and known[0] == digest and known[1] is not None and file_id(self.output_dir / rel) == known[1]:
-            return self.link_from_live(rel, digest, owner)
+            return self.link_from_live(rel, digest, owner, known[1])
         path = self.claim(rel, owner, digest)
         if path is not None:
             path.write_bytes(data)
         return path
 
-    def link_from_live(self, rel: str, digest: str, owner: str) -> Path | None:
+    def link_from_live(self, rel: str, digest: str, owner: str, live_id: FileId | None = None) -> Path | None:
         """A file whose bytes the live output already holds (the caller checked
-        it is the very file it wrote): hard-link it, which is cheap, or copy it
-        where links are not possible."""
+        it is the very file it wrote, `live_id`): hard-link it, which is cheap,
+        or copy it where links are not possible. A reused folder that already
+        holds that very file keeps it."""
         if self.over is not None:
             if self.claim(rel, owner, digest, make=False) is None:
                 return None
             self.kept.add(rel)
             return self.output_dir / rel
-        path = self.claim(rel, owner, digest)
+        path = self.claim(rel, owner, digest, vacate=False)
         if path is not None:
+            if self.reused and live_id is not None and file_id(path) == live_id:
+                return path  # the reused folder holds that very file already
+            self._vacate(path)
             link_or_copy(self.output_dir / rel, path)
         return path
 
@@ -180,6 +216,38 @@ class Release:
         path = self.claim(rel, owner, _hash(source.read_bytes()))
         if path is not None:
             shutil.copyfile(source, path)
+
+    def prune(self, keep: Callable[[str], bool]) -> None:
+        """A reused folder: delete the files this release did not write (unless
+        `keep(rel)`; a folder's rel ends in "/" and keeps all below it), then
+        the folders left empty."""
+        if not self.reused:
+            return
+        root = str(self.dir)
+        remaining: dict[str, bool] = {}  # folder → anything left in it
+        order: list[str] = []
+        for folder, dirs, files in os.walk(root):
+            rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+            prefix = "" if rel_folder == "." else rel_folder + "/"
+            walked = [d for d in dirs if not keep(prefix + d + "/")]
+            left = len(walked) < len(dirs)  # a folder kept whole
+            dirs[:] = walked
+            for name in files:
+                rel = prefix + name
+                if rel.lower() in self.owners or keep(rel):
+                    left = True
+                else:
+                    os.unlink(os.path.join(folder, name))
+            remaining[folder] = left
+            order.append(folder)
+        for folder in reversed(order[1:]):  # deepest first; never the release folder itself
+            if remaining[folder]:
+                remaining[os.path.dirname(folder)] = True
+            else:
+                try:
+                    os.rmdir(folder)
+                except OSError:
+                    remaining[os.path.dirname(folder)] = True
 
     def content_id(self) -> str:
         """A hash of every file's path and bytes (known from what was written, so
@@ -201,8 +269,16 @@ class Release:
                 os.replace(out, old)
                 os.replace(self.dir, out)
                 self.dir = old
-            self._removal = threading.Thread(target=shutil.rmtree, args=(self.dir,), kwargs={"ignore_errors": True})
-            self._removal.start()
+            # The old release is the next build's folder (see the module's docstring).
+            spare = spare_path(out)
+            if spare.exists():
+                self._removal = threading.Thread(target=shutil.rmtree, args=(spare,), kwargs={"ignore_errors": True})
+                self._removal.start()
+                self._removal.join()
+            try:
+                os.replace(self.dir, spare)
+            except OSError:
+                shutil.rmtree(self.dir, ignore_errors=True)
         else:
             os.replace(self.dir, out)
 
@@ -274,6 +350,22 @@ def _exchange(a: Path, b: Path) -> bool:
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+def spare_path(output_dir: Path) -> Path:
+    """Where the release before the live one waits to be reused."""
+    return output_dir.parent / f".{output_dir.name}.spare"
+
+
+def _take_spare(spare: Path, target: Path) -> bool:
+    """Make the spare release the folder `target`; False when there is none."""
+    if spare.is_symlink() or not spare.is_dir():
+        return False
+    try:
+        os.replace(spare, target)
+    except OSError:
+        return False
+    return True
 
 
 def _remove_leftovers(output_dir: Path) -> None:

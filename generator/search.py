@@ -39,6 +39,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .cache import file_id
 from .config import Config
 from .problems import Problems
 from .publish import link_or_copy
@@ -80,6 +81,7 @@ def index_release(
     pages: list[tuple[str, str]] | None = None,
     live: Path | None = None,
     known: dict[str, str] | None = None,
+    previous: Path | None = None,
 ) -> dict[str, str]:
     """Index the pages of `release_dir` into `release_dir/pagefind/`, in shards
     of at most SHARD_PAGES pages, and return each shard's key.
@@ -87,7 +89,9 @@ def index_release(
     `pages` (path, hash of its bytes) are the pages marked for search; without
     them every page of the folder is read to find them. A shard whose key is
     in `known` and whose index the `live` output holds is linked from there
-    instead of being made again: after one edit, one shard is re-indexed."""
+    instead of being made again: after one edit, one shard is re-indexed.
+    `previous`: the index of a reused release folder (publish.py), moved
+    aside; a shard it holds as the very files live holds is moved back."""
     bundle = release_dir / BUNDLE
     if bundle.exists():
         problems.error(
@@ -111,7 +115,8 @@ def index_release(
         key = hashlib.blake2b(repr((config.language, count, group)).encode(), digest_size=16).hexdigest()
         target = shard_dir(bundle, shard)
         reusable = all(digest for _, digest in group) and known and known.get(str(shard)) == key and live is not None
-        if reusable and _carry_shard(shard_dir(live / BUNDLE, shard), target):
+        old = shard_dir(previous, shard) if previous is not None else None
+        if reusable and _carry_shard(shard_dir(live / BUNDLE, shard), target, old):
             keys[str(shard)] = key
             continue
         if group and not _index_shard(release_dir, [path for path, _ in group], target, config, problems):
@@ -123,15 +128,21 @@ def index_release(
     return keys
 
 
-def _carry_shard(source: Path, target: Path) -> bool:
-    """Link a shard's index from the live output (not the other shards below the first)."""
-    if not (source / "pagefind-entry.json").is_file():
+def _carry_shard(source: Path, target: Path, previous: Path | None = None) -> bool:
+    """Link a shard's index from the live output (not the other shards below
+    the first); or move it from `previous` when that holds the very same files."""
+    entry = source / "pagefind-entry.json"
+    if not entry.is_file():
         return False
+    same = previous is not None and file_id(previous / "pagefind-entry.json") == file_id(entry)
+    origin = previous if same and previous is not None else source
     target.mkdir(parents=True, exist_ok=True)
-    for item in source.iterdir():
+    for item in origin.iterdir():
         if item.name.isdigit() or item.name == SHARDS_FILE:
             continue  # another shard's folder, or the list written afresh
-        if item.is_dir():
+        if same:
+            os.replace(item, target / item.name)
+        elif item.is_dir():
             shutil.copytree(item, target / item.name, copy_function=link_or_copy)
         else:
             link_or_copy(item, target / item.name)

@@ -30,7 +30,36 @@ def test_the_previous_output_survives_a_failed_build_byte_for_byte(site, capsys)
     assert site.run("build") == 1
     assert _tree(site.out) == before
     leftovers = [p.name for p in site.root.iterdir() if p.name.startswith(".output") and p.name != ".output.lock"]
-    assert leftovers == []
+    assert leftovers == []  # the first build had no earlier release to keep as the spare
+
+
+def test_the_release_before_is_kept_whole_and_reused_by_the_next_build(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
+    for name in ("张晓明", "王秀兰", "李强"):
+        site.write(f"content/profiles/{name}.md", GOOD.replace("张晓明", name))
+    site.write("content/static/docs/guide.txt", "指南")
+    assert site.run("build") == 0
+    first_folder = (site.out / "profiles").stat().st_ino
+    site.write("content/profiles/张晓明.md", GOOD.replace("二十年", "三十年"))
+    assert site.run("build") == 0
+    second = _tree(site.out)
+    spare = site.root / ".output.spare"
+    assert (spare / "profiles").stat().st_ino == first_folder  # the first release, swapped out
+    # The next build updates that folder: its files are hard links shared with
+    # the live release, so a file written in place would change the live site.
+    (site.root / "content/profiles/李强.md").unlink()
+    site.write("content/profiles/张晓明.md", GOOD.replace("二十年", "四十年"))
+    site.write("content/static/docs/guide.txt", "新指南")
+    site.write("content/profiles/赵敏.md", GOOD.replace("张晓明", "赵敏"))
+    assert site.run("build") == 0
+    assert (site.out / "profiles").stat().st_ino == first_folder
+    assert _tree(spare) == second  # the live release of the last build, untouched
+    site.run("build", "--out", str(tmp_path / "clean"))
+    clean = _tree(tmp_path / "clean")
+    assert _tree(site.out) == clean
+    assert not (site.out / "profiles/li-qiang").exists()
+    assert "四十年" in (site.out / "profiles/zhang-xiao-ming/index.html").read_text(encoding="utf-8")
+    assert not (site.out / ".pagefind-old").exists()  # the old index, set aside while indexing
 
 
 def test_removed_content_disappears_from_the_output(site):
