@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -167,20 +168,46 @@ def load_content(config: Config, now: datetime, problems: Problems, cache: Build
         entry = cache.docs[path]
         problems.items.extend(entry.problems)
         doc = entry.doc
-        if doc is None or (doc.draft and not config.drafts):
-            continue
-        if isinstance(doc, Profile) and doc.date > now and not config.future:
+        if doc is None or not is_published(doc, config, now):
             continue
         docs[kind].append(doc)
     for gone in set(cache.docs) - seen:
         del cache.docs[gone]
         cache.docs_removed += 1
+    return _sorted_content(docs)
+
+
+def is_published(doc: Doc, config: Config, now: datetime) -> bool:
+    """Drafts (without --drafts) and profiles dated in the future (without --future) are left out."""
+    if doc.draft and not config.drafts:
+        return False
+    return not (isinstance(doc, Profile) and doc.date > now and not config.future)
+
+
+def _sorted_content(docs: dict[str, list[Doc]]) -> Content:
     return Content(
         profiles=tuple(sorted(docs["profile"], key=lambda d: (-d.date.timestamp(), d.slug))),
         activities=tuple(sorted(docs["activity"], key=lambda d: (-d.start.timestamp(), d.slug))),
         slogans=tuple(sorted(docs["slogan"], key=lambda d: (-d.weight, d.slug))),
         pages=tuple(sorted(docs["page"], key=lambda d: (d.weight, d.slug))),
     )
+
+
+def content_of(docs: Iterable[Doc], config: Config, now: datetime) -> Content:
+    """The Content `load_content` makes of these documents, without reading a
+    file: serve's express path puts one saved document among the documents
+    of the last build and needs the same lists in the same order."""
+    by_kind: dict[str, list[Doc]] = {k: [] for k in KINDS}
+    for doc in docs:
+        if is_published(doc, config, now):
+            by_kind[doc.kind].append(doc)
+    return _sorted_content(by_kind)
+
+
+def load_document(kind: str, path: Path, config: Config, rel_to: Path | None) -> DocEntry:
+    """One content file read, validated and rendered afresh, exactly as a build
+    does it (serve's express path: the document just saved); no cache is touched."""
+    return _parse_chunk([(kind, path)], config, rel_to)[path]
 
 
 PARALLEL_FROM = 200  # files; below this a process pool costs more than it saves

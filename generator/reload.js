@@ -1,6 +1,8 @@
 // Injected by `bangyang serve` only. Long-polls the build epoch; reloads the
-// page after a successful rebuild (keeping the scroll position) and shows an
-// overlay with every problem after a failed one.
+// page when a successful rebuild changed it (keeping the scroll position) —
+// the server says which pages each epoch changed, so a save reloads the page
+// it shows once, not again for the full build that follows — and shows an
+// overlay with every problem after a failed build.
 (function () {
   "use strict";
   var base = "__BASE__";
@@ -47,11 +49,25 @@
     if (box) { box.parentNode.removeChild(box); }
   }
 
+  // This page as the server lists changed pages (the file served: a 404 page is /404.html).
+  var here = me && me.getAttribute("data-page");
+  if (!here) {
+    here = location.pathname;
+    try { here = decodeURIComponent(here); } catch (e) { /* keep it encoded */ }
+    here = here.replace(/\/index\.html$/, "/");
+  }
+
+  function mine(changed) {
+    // null: the server does not know what changed (a first build, a theme file …).
+    return !changed || changed.indexOf(here) >= 0;
+  }
+
   var delay = 500;
   var seen = -1; // the first poll answers at once with the current state
   function poll() {
     var xhr = new XMLHttpRequest();
-    xhr.open("GET", base + "__bangyang/poll?epoch=" + seen, true);
+    // since: the epoch of what this page shows; the server answers with every page changed after it.
+    xhr.open("GET", base + "__bangyang/poll?epoch=" + seen + "&since=" + (isNaN(epoch) ? -1 : epoch), true);
     xhr.timeout = 60000;
     xhr.onload = function () {
       var data;
@@ -61,11 +77,12 @@
       seen = data.epoch;
       if (!data.ok) {
         overlay(data.problems);
-      } else if (data.epoch !== epoch) {
+      } else if (data.epoch !== epoch && mine(data.changed)) {
         try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) { /* ignore */ }
         location.reload();
         return;
       } else {
+        epoch = data.epoch; // nothing this page shows changed: it is current
         clearOverlay();
       }
       poll();

@@ -29,7 +29,7 @@ from .cache import BuildCache, PageEntry, digest, stamp
 from .config import MenuItem, builtin_theme_dir
 from .images import PublishedImage
 from .markup import cut_summary
-from .models import Activity, Doc, ImageRef, OutputFile, Profile, Slogan
+from .models import Activity, Doc, ImageRef, OutputFile, Page, Profile, Slogan
 from .problems import Problems
 from .sanitize import IMAGE_SCHEME, LINK_SCHEME
 from .site import SiteModel
@@ -383,6 +383,35 @@ def render_pages(plan: PagePlan, site: SiteModel, problems: Problems, cache: Bui
             yield OutputFile(job.path, data, key=key)
 
 
+def own_pages(doc: Doc) -> frozenset[str]:
+    """The output paths of the pages that are `doc`'s own: its page (and a
+    profile's poster); for a slogan, the slogans page that lists it."""
+    if isinstance(doc, Slogan):
+        return frozenset({"slogans/index.html"})
+    if isinstance(doc, Profile):
+        return frozenset({_index(doc.url), f"{doc.url}poster/index.html"})
+    return frozenset({_index(doc.url)})
+
+
+def own_page_jobs(site: SiteModel, images: dict[Path, PublishedImage], doc: Doc) -> list[PageJob]:
+    """The jobs of `doc`'s own pages (see `own_pages`) exactly as `plan_pages`
+    lists them, made without listing the whole site: serve's express path
+    renders a saved document's own pages before the full build."""
+    if isinstance(doc, Profile):
+        return [_profile_job(site, doc, images), _poster_job(site, doc, images)]
+    if isinstance(doc, Activity):
+        return [_activity_job(site, doc, images)]
+    if isinstance(doc, Slogan):
+        return [_slogans_job(site)]
+    return [_page_job(doc)]
+
+
+def render_page(env: jinja2.Environment, job: PageJob) -> bytes | None:
+    """One page's bytes, the same as `render_pages` makes them; None on a template error."""
+    data, error = _render_one(env, job)
+    return None if error is not None else data
+
+
 def _render_one(env: jinja2.Environment, job: PageJob) -> tuple[bytes, None] | tuple[bytes, tuple[str, int, str]]:
     try:
         return env.get_template(job.template).render(**job.context).encode("utf-8"), None
@@ -453,8 +482,7 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
         context = {"term": term, "meta": meta(f"{term.name} · 先进典型", term.url, description=description, section="profiles/")}
         yield PageJob("profiles/category.html", _index(term.url), context, term.profiles)
     for profile in site.profiles:
-        context = _profile_context(site, profile, images)
-        yield PageJob("profiles/single.html", _index(profile.url), context, (profile, *context["related"]))
+        yield _profile_job(site, profile, images)
     honors_meta = meta("荣誉榜", "honors/", description=f"{cfg.title}先进典型荣誉榜：按年份和级别列出每一项荣誉", section="honors/")
     yield PageJob("honors.html", "honors/index.html", {"meta": honors_meta}, all_profiles)
     activities_meta = meta("主题活动", "activities/", description=f"{cfg.title}主题活动：即将开始、进行中与往期活动", section="activities/")
@@ -464,16 +492,8 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
         context = {"term": term, "meta": meta(f"{term.name} · 主题活动", term.url, description=description, section="activities/")}
         yield PageJob("activities/theme.html", _index(term.url), context, term.activities)
     for activity in site.activities:
-        image = images.get(activity.cover.source) if activity.cover else None
-        context = {
-            "activity": activity,
-            "term": site.theme_of(activity),
-            "tags": site.tag_terms(activity.tags),
-            "meta": meta(activity.title, activity.url, description=activity.summary, section="activities/", image=image, og_type="article"),
-        }
-        yield PageJob("activities/single.html", _index(activity.url), context, (activity,))
-    slogans_meta = meta("宣传标语", "slogans/", description=f"{cfg.title}宣传标语与公益广告", section="slogans/")
-    yield PageJob("slogans.html", "slogans/index.html", {"groups": _slogan_groups(site.slogans), "meta": slogans_meta}, tuple(site.slogans))
+        yield _activity_job(site, activity, images)
+    yield _slogans_job(site)
     tags_meta = meta("标签", "tags/", description="按标签浏览先进典型和主题活动", section="tags/")
     yield PageJob("tags/list.html", "tags/index.html", {"meta": tags_meta}, (*site.profiles, *site.activities))
     for term in site.tags:
@@ -481,15 +501,54 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
         context = {"term": term, "meta": meta(f"标签：{term.name}", term.url, description=description, section="tags/")}
         yield PageJob("tags/single.html", _index(term.url), context, (*term.profiles, *term.activities))
     for page in site.pages:
-        context = {"doc": page, "meta": meta(page.title, page.url, description=_first_words(page.body_html), section=page.url)}
-        yield PageJob("page.html", _index(page.url), context, (page,))
+        yield _page_job(page)
     search_meta = meta("搜索", "search/", description=f"搜索{cfg.title}的先进典型、主题活动和宣传标语", section="search/")
     yield PageJob("search.html", "search/index.html", {"meta": search_meta}, ())
     for profile in site.profiles:
-        context = _profile_context(site, profile, images)
-        context["meta"] = replace(context["meta"], title=f"{profile.name} · 宣传海报", path=f"{profile.url}poster/")
-        yield PageJob("profiles/poster.html", f"{profile.url}poster/index.html", context, (profile,))
+        yield _poster_job(site, profile, images)
     yield PageJob("404.html", "404.html", {"meta": meta("页面未找到", "404.html", description="页面未找到")}, ())
+
+
+# One page of a document each (own_page_jobs makes them one at a time).
+
+
+def _profile_job(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> PageJob:
+    context = _profile_context(site, profile, images)
+    return PageJob("profiles/single.html", _index(profile.url), context, (profile, *context["related"]))
+
+
+def _poster_job(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> PageJob:
+    context = _profile_context(site, profile, images)
+    context["meta"] = replace(context["meta"], title=f"{profile.name} · 宣传海报", path=f"{profile.url}poster/")
+    return PageJob("profiles/poster.html", f"{profile.url}poster/index.html", context, (profile,))
+
+
+def _activity_job(site: SiteModel, activity: Activity, images: dict[Path, PublishedImage]) -> PageJob:
+    image = images.get(activity.cover.source) if activity.cover else None
+    context = {
+        "activity": activity,
+        "term": site.theme_of(activity),
+        "tags": site.tag_terms(activity.tags),
+        "meta": PageMeta(
+            title=activity.title,
+            path=activity.url,
+            description=activity.summary,
+            section="activities/",
+            image=image,
+            og_type="article",
+        ),
+    }
+    return PageJob("activities/single.html", _index(activity.url), context, (activity,))
+
+
+def _slogans_job(site: SiteModel) -> PageJob:
+    meta = PageMeta(title="宣传标语", path="slogans/", description=f"{site.config.title}宣传标语与公益广告", section="slogans/")
+    return PageJob("slogans.html", "slogans/index.html", {"groups": _slogan_groups(site.slogans), "meta": meta}, tuple(site.slogans))
+
+
+def _page_job(page: Page) -> PageJob:
+    meta = PageMeta(title=page.title, path=page.url, description=_first_words(page.body_html), section=page.url)
+    return PageJob("page.html", _index(page.url), {"doc": page, "meta": meta}, (page,))
 
 
 def _profile_context(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> dict[str, Any]:

@@ -1,28 +1,38 @@
 """`bangyang serve`: build, serve on 127.0.0.1, watch, rebuild, reload.
 
 Three small parts, kept apart:
-- `Watcher`: watchdog events → a "dirty" flag (temporary files ignored);
-- `Rebuilder`: a loop that waits for the flag, lets a burst of saves settle,
+- `Watcher`: watchdog events → the paths that changed (temporary files ignored);
+- `Rebuilder`: a loop that waits for changes, lets a burst of saves settle,
   runs the same `build()` as the command line and bumps an epoch; a change
-  during a build leaves the flag set, so exactly one follow-up build runs;
+  during a build is kept, so exactly one follow-up build runs. When every
+  change is an edit of a document the last build knew, the document's own
+  pages are rendered first from the last build's documents with the saved
+  one put in (the express path, `render_saved`) and published at once; the
+  full build that follows makes everything else (lists, tags, feeds …);
 - `DevServer`: an HTTP server for the last good build under the site's base
   path, with a reload script injected into HTML responses only here (never
-  in `bangyang build` output) that long-polls the epoch, reloads keeping the
-  scroll position, or shows an overlay listing the problems of a failed build.
+  in `bangyang build` output) that long-polls the epoch, reloads when its
+  own page changed (keeping the scroll position), or shows an overlay
+  listing the problems of a failed build.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import http.server
 import json
 import mimetypes
+import os
 import posixpath
 import shutil
+import sys
 import tempfile
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from pathlib import Path
 
 from watchdog.events import (
@@ -40,16 +50,26 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from .build import build
+from .build import build, build_time, site_images
 from .cache import BuildCache, cache_file, load_cache, save_cache
 from .config import Config, load_config
-from .load import is_ignored
+from .images import ImageCache, plan_images
+from .load import MARKDOWN_SUFFIXES, content_of, is_ignored, is_published, load_document
 from .problems import BuildFailed, Problem, Problems
-from .publish import link_or_copy
+from .publish import BuildLocked, OutputLock, link_or_copy
+from .render import make_environment, own_page_jobs, own_pages, render_page
 from .search import index_release
+from .site import build_site_model
 
-SETTLE_SECONDS = 0.12  # a save of many files arrives as a burst: wait for quiet
+# A save of many files arrives as a burst: wait for this much quiet. An
+# editor's atomic save (temporary file, then rename) takes a millisecond or two.
+SETTLE_SECONDS = 0.04
 MAX_SETTLE_SECONDS = 1.5
+# After an express publish the full build waits until an open page has fetched
+# the new page (at most this long): the two would share the cores otherwise.
+FETCH_GRACE_SECONDS = 0.5
+MAX_CHANGED_URLS = 2000  # more than this: every open page simply reloads
+SEARCH_NICENESS = 10  # Pagefind in serve yields the cores to the browser and the next build
 POLL_TIMEOUT_SECONDS = 25.0
 RELOAD_PATH = "__bangyang/"
 
@@ -71,67 +91,248 @@ for _ext, _type in {
 
 @dataclass
 class BuildState:
-    """What the server shows: the epoch of the last build and its problems."""
+    """What the server shows: the epoch of the last build, its problems, and
+    for each recent epoch the URL paths of the pages it changed (None: not
+    known, every open page reloads)."""
 
     epoch: int = 0
     problems: list[Problem] = field(default_factory=list)
     ok: bool = True
     condition: threading.Condition = field(default_factory=threading.Condition)
+    changes: dict[int, frozenset[str] | None] = field(default_factory=dict)
+    pollers: int = 0  # open pages waiting for the next epoch
+    awaited: frozenset[str] = frozenset()  # pages an express publish changed, until one is fetched
+    fetched: threading.Event = field(default_factory=threading.Event)
 
-    def publish(self, ok: bool, problems: list[Problem]) -> None:
+    HISTORY = 256  # epochs whose changes are kept; a page older than that reloads
+
+    def publish(self, ok: bool, problems: list[Problem], changed: set[str] | frozenset[str] | None = None) -> None:
         with self.condition:
             self.epoch += 1
             self.ok = ok
             self.problems = problems
+            self.changes[self.epoch] = frozenset(changed) if changed is not None else None
+            self.changes.pop(self.epoch - self.HISTORY, None)
             self.condition.notify_all()
 
-    def wait_newer(self, epoch: int, timeout: float) -> dict:
+    def changed_since(self, since: int) -> list[str] | None:
+        """The pages changed after epoch `since` up to now (None: not known)."""
+        if since < 0 or since > self.epoch or since < self.epoch - self.HISTORY:
+            return None  # a page from before this server, or too old
+        union: set[str] = set()
+        for epoch in range(since + 1, self.epoch + 1):
+            part = self.changes.get(epoch)
+            if part is None:
+                return None
+            union |= part
+        return sorted(union) if len(union) <= MAX_CHANGED_URLS else None
+
+    def wait_newer(self, epoch: int, timeout: float, since: int = -1) -> dict:
         with self.condition:
-            self.condition.wait_for(lambda: self.epoch != epoch, timeout=timeout)
+            self.pollers += 1
+            try:
+                self.condition.wait_for(lambda: self.epoch != epoch, timeout=timeout)
+            finally:
+                self.pollers -= 1
             return {
                 "epoch": self.epoch,
                 "ok": self.ok,
+                "changed": self.changed_since(since),
                 "problems": [
                     {"path": p.path, "line": p.line, "field": p.field, "message": p.message, "hint": p.hint} for p in self.problems
                 ],
             }
 
+    def expect_fetch(self, urls: frozenset[str]) -> None:
+        self.fetched.clear()
+        self.awaited = urls
+
+    def served(self, url: str) -> None:
+        if url in self.awaited:
+            self.fetched.set()
+
+
+def page_url(base: str, rel: str) -> str:
+    """The URL path (not percent-encoded) a browser shows for an output file."""
+    if rel == "index.html" or rel.endswith("/index.html"):
+        rel = rel[: -len("index.html")]
+    return base + rel
+
+
+def _page_digest(data: bytes) -> str:
+    # The hash the build records for a page's bytes (publish.py): an express
+    # page the full build writes again unchanged is then not reported again.
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# Files whose change no open page shows by itself: a changed page's own HTML
+# changes with them (content-hashed image names, the build id, feeds …).
+_UNSEEN_PREFIXES = ("media/", "api/")
+_UNSEEN_NAMES = ("build.json", "feed.xml", "sitemap.xml", "robots.txt")
+
+
+def _output_digests(cache: BuildCache) -> dict[str, str] | None:
+    """Every file the last build published, by path, with the hash of its bytes."""
+    try:
+        digests = {rel: entry.digest for rel, entry in cache.pages.items()}
+        if cache.release is None or not digests:
+            return None
+        digests.update({rel: known[0] for rel, known in cache.release.files.items()})
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return None  # the cache changed shape: every open page reloads
+    return digests
+
+
+def changed_pages(before: dict[str, str] | None, after: dict[str, str] | None, base: str) -> set[str] | None:
+    """The URL paths of the HTML files that differ; None when some other file
+    an open page may show changed (a static file, an asset), or it is unknown."""
+    if before is None or after is None:
+        return None
+    urls: set[str] = set()
+    for rel in before.keys() | after.keys():
+        if before.get(rel) == after.get(rel):
+            continue
+        if rel.endswith(".html"):
+            urls.add(page_url(base, rel))
+        elif not (rel.startswith(_UNSEEN_PREFIXES) or rel in _UNSEEN_NAMES or rel.endswith((".ics", ".json", ".xml"))):
+            return None
+    return urls if len(urls) <= MAX_CHANGED_URLS else None
+
+
+def render_saved(config: Config, cache: BuildCache, saved: set[Path], rel_to: Path | None) -> dict[str, bytes] | None:
+    """The express path: the own pages of the documents in `saved`, rendered
+    from the last build's documents (`cache`) with those read again. None —
+    the full build alone then — unless every path is an edit of a published
+    document the cache knows, read without any error, still published at
+    the same URLs, using only images the last build published, and the site
+    model made with them is free of errors (links and anchors included).
+    The bytes are those the full build will make for these pages, as long
+    as nothing else changed; the full build always follows and decides."""
+    if not saved or not cache.pages:
+        return None
+    now = build_time().astimezone(config.tz)
+    fresh = {}
+    for path in saved:
+        known = cache.docs.get(path)
+        if (
+            not path.name.lower().endswith(MARKDOWN_SUFFIXES)
+            or known is None
+            or known.doc is None
+            or not is_published(known.doc, config, now)
+            or not path.is_file()
+        ):
+            return None
+        entry = load_document(known.doc.kind, path, config, rel_to)
+        doc = entry.doc
+        if doc is None or any(not p.warning for p in entry.problems) or not is_published(doc, config, now):
+            return None  # the full build reports it; nothing is shown before
+        if own_pages(doc) != own_pages(known.doc):
+            return None  # a new URL: links to it everywhere, the old page to remove
+        fresh[path] = doc
+    docs = [fresh.get(path, entry.doc) for path, entry in cache.docs.items() if entry.doc is not None]
+    problems = Problems(rel_to=rel_to)
+    site = build_site_model(config, content_of(docs, config, now), now, problems, dict(cache.slugs))
+    if problems:
+        return None
+    images = plan_images(site_images(site), problems, ImageCache(config.cache_dir), config.image_widths, config.avif)
+    if problems:
+        return None
+    live = config.output_dir
+    for doc in fresh.values():
+        for ref in doc.images:
+            image = images.get(ref.source)
+            if image is None or not all((live / v.url).is_file() for v in image.variants):
+                return None  # a new image: the full build makes its sizes
+    # The documents of the new site model (the same as `fresh`, but the ones it relates).
+    by_source = {d.source: d for d in (*site.profiles, *site.activities, *site.slogans, *site.pages) if d.source in fresh}
+    if len(by_source) != len(fresh):
+        return None
+    jobs = {job.path: job for doc in by_source.values() for job in own_page_jobs(site, images, doc)}
+    from .build import _theme_assets  # the asset hashes the full build puts in every page
+
+    asset_hashes = {rel: hashlib.sha256(data).hexdigest()[:10] for rel, data in _theme_assets(config).items()}
+    env = make_environment(site, images, asset_hashes)
+    pages = {}
+    for job in jobs.values():
+        data = render_page(env, job)
+        if data is None:
+            return None  # a template error: the full build reports it
+        pages[job.path] = data
+    return pages
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """A reader (the HTTP server, a browser) sees the old file or the new one, never half."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.express")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
 
 class Rebuilder:
-    def __init__(self, site_dir: Path, out_dir: Path, options: dict, state: BuildState, log=print):
+    def __init__(self, site_dir: Path, out_dir: Path, options: dict, state: BuildState, log=print, base_path: str = "/"):
         self.site_dir = site_dir
         self.out_dir = out_dir
         self.options = options
         self.state = state
         self.log = log
+        self.base_path = base_path
         self.dirty = threading.Event()
         self.last_event = 0.0
         self.first_event = 0.0
         self.stopping = threading.Event()
-        self.builds = 0
+        self.builds = 0  # full builds
+        self.expressed = 0  # express publishes (see render_saved)
         self.cache = BuildCache()  # documents and pages carried from build to build
         self.saved_at: Path | None = None
         self.search_keys: dict[str, str] = {}  # the shards of the live search index (search.py)
+        self._changes_lock = threading.Lock()
+        self._changed: set[Path] = set()  # paths changed since the last build started
+        self._unknown = False  # a change without a path: no express
+        self._written: dict[str, str] = {}  # pages the express path wrote since the last full build: hash of the bytes
         self.thread = threading.Thread(target=self._loop, name="bangyang-rebuild", daemon=True)
 
-    def mark(self) -> None:
-        now = time.monotonic()
-        if not self.dirty.is_set():
-            self.first_event = now
-        self.last_event = now
-        self.dirty.set()
+    def mark(self, path: Path | None = None) -> None:
+        with self._changes_lock:
+            now = time.monotonic()
+            if not self.dirty.is_set():
+                self.first_event = now
+            self.last_event = now
+            if path is None:
+                self._unknown = True
+            else:
+                self._changed.add(path)
+            self.dirty.set()
 
-    def build_once(self) -> bool:
+    def take_changes(self) -> set[Path] | None:
+        """The paths changed since the last call (None: not known), clearing the flag."""
+        with self._changes_lock:
+            changed, unknown = self._changed, self._unknown
+            self._changed, self._unknown = set(), False
+            self.dirty.clear()
+        return None if unknown else changed
+
+    def build_once(self, changed: set[Path] | None = None) -> bool:
         problems = Problems(rel_to=self.site_dir)
         config = load_config(self.site_dir, problems, output_dir=self.out_dir, **self.options)
+        if changed and not problems and self.builds and self.state.ok:
+            self._express(config, changed)
         # Preview builds are served from the root of the local server's base path.
         ok = False
+        before = _output_digests(self.cache)
+        if before is not None:
+            before.update(self._written)
         try:
             if not problems:
                 if self.builds == 0:
                     # Start from what the last serve left (documents, pages, the preview folder).
                     self.saved_at = cache_file(config.cache_dir, config.output_dir)
                     self.cache = load_cache(self.saved_at)
+                    before = None
                 result = build(config, problems, self.cache, search=False, preview=True)
                 c = self.cache
                 self.log(
@@ -142,19 +343,59 @@ class Rebuilder:
         except BuildFailed:
             pass
         self.builds += 1
+        self._written = {}
         errors = problems.errors
         if errors:
             self.log(f"生成失败 build failed: {len(errors)} 处错误，继续显示上一次的网站")
             for problem in errors:
                 self.log(problem.format())
-        self.state.publish(ok, errors)
+        # A failed build changes no file; a successful one, the pages whose bytes differ.
+        self.state.publish(ok, errors, changed_pages(before, _output_digests(self.cache), self.base_path) if ok else set())
         if ok:
             # After the reload was announced: the search index follows a moment later.
             searchable = [(path, entry.digest) for path, entry in self.cache.pages.items() if entry.searchable]
-            self.search_keys = refresh_search_index(
-                self.out_dir, config, Problems(rel_to=self.site_dir), self.log, searchable, self.search_keys
+            self.search_keys = _at_low_priority(
+                lambda: refresh_search_index(self.out_dir, config, Problems(rel_to=self.site_dir), self.log, searchable, self.search_keys)
             )
         return ok
+
+    def _express(self, config: Config, changed: set[Path]) -> None:
+        """Render and publish the saved documents' own pages before the full
+        build (see `render_saved`); anything unusual leaves it to the full build."""
+        started = time.perf_counter()
+        try:
+            pages = render_saved(config, self.cache, changed, self.site_dir)
+        except Exception as exc:  # noqa: BLE001 - the full build that follows does it properly and reports
+            self.log(f"快速预览跳过 express skipped: {type(exc).__name__}: {exc}")
+            return
+        if not pages:
+            return
+        written: dict[str, str] = {}
+        try:
+            with OutputLock(self.out_dir, wait=0):
+                for rel, data in pages.items():
+                    target = self.out_dir / rel
+                    if not target.is_file():
+                        return  # not the output the cache describes: the full build only
+                    if target.read_bytes() == data:
+                        continue
+                    _write_atomically(target, data)
+                    written[rel] = _page_digest(data)
+        except (OSError, BuildLocked) as exc:
+            self.log(f"快速预览跳过 express skipped: {exc}")
+            return
+        finally:
+            self._written.update(written)
+        if not written:
+            return
+        urls = frozenset(page_url(self.base_path, rel) for rel in written)
+        self.state.expect_fetch(urls)
+        self.state.publish(True, [], urls)
+        self.expressed += 1
+        self.log(f"已先更新 express: {len(written)} 个页面 in {time.perf_counter() - started:.3f} s")
+        if self.state.pollers:
+            # Let an open page fetch what it is about to show before the full build takes the cores.
+            self.state.fetched.wait(FETCH_GRACE_SECONDS)
 
     def _loop(self) -> None:
         while not self.stopping.is_set():
@@ -165,10 +406,10 @@ class Rebuilder:
                 now = time.monotonic()
                 if now - self.last_event >= SETTLE_SECONDS or now - self.first_event >= MAX_SETTLE_SECONDS:
                     break
-                time.sleep(0.02)
-            self.dirty.clear()
+                time.sleep(0.01)
+            changed = self.take_changes()
             if not self.stopping.is_set():
-                self.build_once()
+                self.build_once(changed)
 
     def start(self) -> None:
         self.thread.start()
@@ -178,6 +419,32 @@ class Rebuilder:
         self.thread.join(timeout=30)
         if self.saved_at is not None and not self.thread.is_alive():
             save_cache(self.cache, self.saved_at)  # the next serve starts where this one ended
+
+
+def _at_low_priority(work):
+    """Run `work` in a thread of lower priority and wait for it: on Linux the
+    priority (nice) is a thread's own, and Pagefind, started from that thread,
+    inherits it, so re-indexing yields the cores to the browser reloading the
+    page and to the next build. Elsewhere `work` simply runs."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "setpriority"):
+        return work()
+    result: list = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), SEARCH_NICENESS)
+        try:
+            result.append(work())
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            failure.append(exc)
+
+    helper = threading.Thread(target=run, name="bangyang-search", daemon=True)
+    helper.start()
+    helper.join()
+    if failure:
+        raise failure[0]
+    return result[0]
 
 
 def refresh_search_index(
@@ -226,14 +493,15 @@ class _Events(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type == "modified":
             return  # a folder's mtime changes with every file in it; the file's own event counts
+        # Both ends of a move count: an editor's atomic save moves an ignored
+        # temporary file onto the document, which is then an edit of it.
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if not raw:
                 continue
             path = Path(raw if isinstance(raw, str) else raw.decode())
             if is_ignored(path.name) or any(path.is_relative_to(i) for i in self.ignore):
                 continue
-            self.rebuilder.mark()
-            return
+            self.rebuilder.mark(path)
 
 
 def _reload_script(base: str) -> bytes:
@@ -285,7 +553,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 epoch = int(query.get("epoch", ["-1"])[0])
             except ValueError:
                 epoch = -1
-            data = srv.state.wait_newer(epoch, srv.poll_timeout)
+            try:
+                since = int(query.get("since", ["-1"])[0])
+            except ValueError:
+                since = -1
+            data = srv.state.wait_newer(epoch, srv.poll_timeout, since)
             self._send(200, json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8", head)
             return
         target = self._resolve(urllib.parse.unquote(rel))
@@ -327,6 +599,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(404, "404 页面未找到".encode(), "text/plain; charset=utf-8", head)
 
     def _file(self, path: Path, status: int, head: bool) -> None:
+        epoch = self.server.state.epoch  # before reading: a page never claims a newer epoch than its bytes
         try:
             data = path.read_bytes()
         except OSError:
@@ -334,7 +607,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if ctype == "text/html":
-            data = self.server.inject(data)
+            # The page as the server names changed pages (a 404 page by its own file, not the URL asked for).
+            url = page_url(self.server.base_path, path.relative_to(self.server.root()).as_posix())
+            data = self.server.inject(data, epoch, url)
+            if not head:
+                self.server.state.served(url)
         if ctype.startswith("text/") or ctype in ("application/json", "application/xml", "text/javascript"):
             ctype += "; charset=utf-8"
         self._send(status, data, ctype, head)
@@ -358,8 +635,10 @@ class DevHTTPServer(http.server.ThreadingHTTPServer):
     def root(self) -> Path:
         return self.out_dir
 
-    def inject(self, html: bytes) -> bytes:
-        tag = f'<script src="{self.base_path}{RELOAD_PATH}reload.js" data-epoch="{self.state.epoch}"></script>'.encode()
+    def inject(self, html: bytes, epoch: int | None = None, url: str = "") -> bytes:
+        epoch = self.state.epoch if epoch is None else epoch
+        page = f' data-page="{html_escape(url)}"' if url else ""
+        tag = f'<script src="{self.base_path}{RELOAD_PATH}reload.js" data-epoch="{epoch}"{page}></script>'.encode()
         index = html.rfind(b"</body>")
         return html[:index] + tag + html[index:] if index >= 0 else html + tag
 
@@ -397,7 +676,9 @@ class DevServer:
         self.config = config
         self.out_dir = config.cache_dir / "serve"
         self.state = BuildState()
-        self.rebuilder = Rebuilder(config.site_dir, self.out_dir, {"drafts": drafts, "future": config.future}, self.state, log)
+        self.rebuilder = Rebuilder(
+            config.site_dir, self.out_dir, {"drafts": drafts, "future": config.future}, self.state, log, config.base_path
+        )
         self.httpd = DevHTTPServer((host, port), self.out_dir, config.base_path, self.state, poll_timeout)
         self.observer = PollingObserver(timeout=0.5) if poll else Observer()
         handler = _Events(self.rebuilder, [config.cache_dir, config.output_dir])

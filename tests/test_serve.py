@@ -227,3 +227,106 @@ def test_reading_files_is_not_reported_to_the_watcher(site, dev, monkeypatch):
     assert _wait(lambda: server.rebuilder.builds > before, 15), "the save was not seen"
     assert _wait(lambda: "读了很多文件之后" in _get(server, "/profiles/zhang/")[2].decode("utf-8"), 15)
     assert "opened" not in seen and "closed_no_write" not in seen
+
+
+def _settle(server: DevServer, before: int) -> None:
+    """Until the build after a save (and any follow-up) is done."""
+    assert _wait(lambda: server.rebuilder.builds > before), "no build after the save"
+    assert _wait(lambda: not server.rebuilder.dirty.is_set())
+    time.sleep(0.4)
+
+
+def test_an_edit_is_shown_first_by_the_express_path(site, dev, monkeypatch):
+    _write_profile(site)
+    _write_profile(site, name="李晓红", rel="content/profiles/li/index.md")
+    server = dev()
+    seen: dict[str, bytes] = {}
+    real_build = serve_module.build
+    zhang = server.out_dir / "profiles/zhang/index.html"
+
+    def build_after_express(*args, **kwargs):
+        seen.setdefault("express", zhang.read_bytes())  # what the express path published
+        result = real_build(*args, **kwargs)
+        seen["full"] = zhang.read_bytes()
+        return result
+
+    monkeypatch.setattr(serve_module, "build", build_after_express)
+    epoch, before = server.state.epoch, server.rebuilder.builds
+    _write_profile(site, body="新的事迹：他修好了进山的路。")
+    _settle(server, before)
+    assert server.rebuilder.expressed == 1
+    assert "新的事迹" in seen["express"].decode()
+    assert seen["express"] == seen["full"]  # the full build makes the very same page
+    # The express epoch names the page; the full build's epoch does not name it again.
+    assert server.state.changes[epoch + 1] == {"/profiles/zhang/"}
+    full = server.state.changes[epoch + 2]
+    assert full is not None and "/profiles/zhang/" not in full
+    assert server.state.wait_newer(epoch + 2, 0, since=epoch)["changed"] == sorted({"/profiles/zhang/"} | full)
+    assert "新的事迹" in _get(server, "/profiles/zhang/")[2].decode()
+
+
+def test_new_files_templates_and_settings_take_the_full_path(site, dev):
+    _write_profile(site)
+    site.write("templates/404.html", '{% extends "base.html" %}{% block main %}<p>找不到</p>{% endblock %}\n')
+    server = dev()
+    steps = [
+        lambda: _write_profile(site, name="王秀兰", rel="content/profiles/wang.md"),  # a new document
+        lambda: (_write_profile(site, body="和新文件一起保存。"), _write_profile(site, name="赵刚", rel="content/profiles/zhao.md")),
+        lambda: site.write("templates/404.html", '{% extends "base.html" %}{% block main %}<p>没有这个页面</p>{% endblock %}\n'),
+        lambda: site.write("site.toml", 'title = "十堰文明网"\n'),
+        lambda: (site.root / "content/profiles/wang.md").rename(site.root / "content/profiles/wang-xiu-lan.md"),
+    ]
+    for step in steps:
+        before = server.rebuilder.builds
+        step()
+        _settle(server, before)
+    assert server.rebuilder.expressed == 0
+    assert "没有这个页面" in _get(server, "/nowhere/")[2].decode()
+    assert "和新文件一起保存" in _get(server, "/profiles/zhang/")[2].decode()
+
+
+def test_a_document_with_an_error_is_not_express_published(site, dev):
+    _write_profile(site)
+    site.write("content/pages/about.md", "---\ntitle: 关于\n---\n见[张晓明的事迹](../profiles/zhang/index.md#事迹)。\n")
+    server = dev()
+    assert server.state.ok
+    # An error in the document itself.
+    before = server.rebuilder.builds
+    site.write(
+        "content/profiles/zhang/index.md", PROFILE.format(name="张晓明", summary="x", body="错的日期").replace("2024-03-05", "2024-02-30")
+    )
+    _settle(server, before)
+    assert not server.state.ok and server.rebuilder.expressed == 0
+    assert "错的日期" not in _get(server, "/profiles/zhang/")[2].decode()
+    # Fixed: the build after a failed one is a full one.
+    before = server.rebuilder.builds
+    _write_profile(site, body="改好了。")
+    _settle(server, before)
+    assert server.state.ok and "改好了" in _get(server, "/profiles/zhang/")[2].decode()
+    # Valid by itself, but another document links to the heading it drops.
+    before = server.rebuilder.builds
+    site.write("content/profiles/zhang/index.md", PROFILE.format(name="张晓明", summary="x", body="没有小标题").replace("## 事迹\n", ""))
+    _settle(server, before)
+    assert not server.state.ok and server.rebuilder.expressed == 0
+    assert "没有小标题" not in _get(server, "/profiles/zhang/")[2].decode()
+
+
+@pytest.mark.browser
+def test_a_save_reloads_the_open_page_once_and_other_pages_not_at_all(site, dev, page):
+    _write_profile(site)
+    _write_profile(site, name="李晓红", rel="content/profiles/li/index.md")
+    server = dev()
+    page.goto(server.url + "profiles/zhang/")
+    other = page.context.new_page()
+    other.goto(server.url + "profiles/li/")
+    loads: list[str] = []
+    page.on("load", lambda *_: loads.append("zhang"))
+    other.on("load", lambda *_: loads.append("li"))
+    page.wait_for_timeout(300)  # both pages are polling
+    before = server.rebuilder.builds
+    _write_profile(site, body="保存一次，页面只刷新一次。")
+    page.wait_for_function("document.querySelector('main').innerText.includes('页面只刷新一次')", timeout=10000)
+    _settle(server, before)
+    page.wait_for_timeout(500)
+    assert server.rebuilder.expressed == 1
+    assert loads == ["zhang"]
