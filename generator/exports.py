@@ -190,9 +190,9 @@ def json_exports(
 
 def calendars(site: SiteModel, links: SiteLinks, made: dict | None = None) -> dict[str, bytes]:
     """activities/calendar.ics with every activity, and one event.ics each (加入日历).
-    `made`: what an earlier build made (VEVENTs and event.ics files by what each
-    was made from, the zone); a build cache keeps it, and it is left holding
-    this build's."""
+    `made`: what an earlier build made (each VEVENT by what it was made from,
+    the zone); a build cache keeps it, and it is left holding this build's.
+    Files are joined from these pieces, so a kept VEVENT is never serialised again."""
     activities = sorted(site.activities, key=lambda a: (a.start, a.slug))
     # The zone's rules for the years the events span, in whole years so the bytes
     # change only when the span grows into another year (or, with no activities,
@@ -205,23 +205,19 @@ def calendars(site: SiteModel, links: SiteLinks, made: dict | None = None) -> di
     memo = made if made is not None else {}
     zone = _zone(site.config.timezone, first, last, memo.setdefault("zones", {}))
     head = _calendar_head(site.config.timezone)
-    # An event.ics is its VEVENT between the head and the zone: kept only while both are the same.
-    frame = (head, zone)
-    same_frame = memo.get("frame") == frame
     known = memo.get("events", {})
     kept: dict = {}
     for activity in activities:
-        # Everything a VEVENT is made from (the zone for the TZID of its times).
+        # Everything a VEVENT is made from (the zone for the TZID of its times);
+        # kept with the lines naming its event.ics, made from its title.
         key = (activity, links.origin, links.base_path, links.host, site.config.timezone)
         old = known.get(key)
-        event = old[0] if old is not None else _vevent(activity, links)
-        file = old[1] if old is not None and same_frame else _calendar(head, activity.title, zone, [event])
-        kept[key] = (event, file)
-    memo["frame"], memo["events"] = frame, kept
+        kept[key] = old if old is not None else (_vevent(activity, links), _names(activity.title))
+    memo["events"] = kept
     pieces = list(kept.values())
-    files = {"activities/calendar.ics": _calendar(head, f"{site.config.title} · 主题活动", zone, [event for event, _ in pieces])}
-    for activity, (_, file) in zip(activities, pieces, strict=True):
-        files[f"{activity.url}event.ics"] = file
+    files = {"activities/calendar.ics": _calendar(head, _names(f"{site.config.title} · 主题活动"), zone, [event for event, _ in pieces])}
+    for activity, (event, names) in zip(activities, pieces, strict=True):
+        files[f"{activity.url}event.ics"] = _calendar(head, names, zone, [event])
     return files
 
 
@@ -273,11 +269,15 @@ def _calendar_head(timezone: str) -> bytes:
     return b"BEGIN:VCALENDAR\r\n" + _content_lines(properties)
 
 
-def _calendar(head: bytes, name: str, zone: bytes, events: list[bytes]) -> bytes:
-    """A whole VCALENDAR: the shared head, its own name, the zone, the events."""
+def _names(name: str) -> bytes:
+    """The lines naming a calendar (NAME and its older spelling X-WR-CALNAME)."""
     from icalendar.prop import vText
 
-    names = _content_lines([("NAME", vText(name)), ("X-WR-CALNAME", vText(name))])
+    return _content_lines([("NAME", vText(name)), ("X-WR-CALNAME", vText(name))])
+
+
+def _calendar(head: bytes, names: bytes, zone: bytes, events: list[bytes]) -> bytes:
+    """A whole VCALENDAR: the shared head, its own name, the zone, the events."""
     return b"".join([head, names, zone, *events, b"END:VCALENDAR\r\n"])
 
 
