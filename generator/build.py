@@ -14,10 +14,9 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__
+from . import __version__, quick
 from .cache import BuildCache, PageEntry, ReleaseRecord, cache_file, digest, file_id, load_cache, save_cache, stamp
 from .config import Config, builtin_theme_dir
 from .extras import build_extras
@@ -27,8 +26,9 @@ from .load import Content, is_ignored, load_content
 from .models import ImageRef
 from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, Release, link_or_copy
+from .quick import build_time  # noqa: F401 - also imported from here
 from .render import plan_pages, render_pages
-from .search import BUNDLE, index_release
+from .search import BUNDLE, SHARDS_FILE, index_release
 from .site import SiteModel, build_site_model
 
 # Pages carrying this are indexed for search (see search.py).
@@ -46,14 +46,6 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     docs_parsed: int = 0  # content files read afresh (the others came from the cache)
     pages_rendered: int = 0  # pages rendered afresh (the others were linked unchanged)
-
-
-def build_time() -> datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC)
 
 
 def check_site(config: Config, problems: Problems, cache: BuildCache | None = None) -> tuple[SiteModel | None, Content | None]:
@@ -86,6 +78,8 @@ def build(
     started = time.perf_counter()
     # A command-line build keeps its cache on disk; serve keeps its own in memory.
     saved_at = None if cache is not None else cache_file(config.cache_dir, config.output_dir)
+    # Stamps before anything is read: an edit made while this build runs is seen next time.
+    inputs = quick.input_digest(config) if saved_at is not None else ""
     cache = cache if cache is not None else load_cache(saved_at)
     cache.reset_counters()
     site, _ = check_site(config, problems, cache)
@@ -105,6 +99,8 @@ def build(
             # The old release is being removed meanwhile; both finish under the lock.
             if saved_at is not None and (release is not None or cache.docs_parsed or cache.docs_removed):
                 save_cache(cache, saved_at)
+            if saved_at is not None:
+                _save_manifest(config, site, cache, problems, inputs, quick.manifest_path(saved_at), len(pages), len(image_plan))
             if release is not None:
                 release.finish()
     except BuildLocked:
@@ -257,6 +253,33 @@ def _write_release(
     cache.search = shards
     cache.release = ReleaseRecord(inputs, build_id, others, tuple(pages))
     return pages, images_made, images_cached, build_id, len(release.owners), release
+
+
+def _save_manifest(
+    config: Config, site: SiteModel, cache: BuildCache, problems: Problems, inputs: str, path: Path, pages: int, images: int
+) -> None:
+    """What lets the next command-line build see at a glance that nothing changed (quick.py)."""
+    files = [(rel, entry.file) for rel, entry in cache.pages.items()]
+    if cache.release is not None:
+        files += [(rel, fid) for rel, (_, fid) in cache.release.files.items()]
+    for rel in (f"{BUNDLE}/pagefind.js", f"{BUNDLE}/{SHARDS_FILE}"):
+        fid = file_id(config.output_dir / rel)
+        if fid is not None:
+            files.append((rel, fid))
+    if cache.release is None or any(fid is None for _, fid in files):
+        quick.forget(path)  # a file it could not name: no shortcut next time
+        return
+    moments = quick.moments_of(entry.doc for entry in cache.docs.values())
+    manifest = quick.Manifest(
+        key=quick.settings_key(config, problems.rel_to),
+        inputs=inputs,
+        window=quick.time_window(moments, site.now),
+        files=[(rel, *fid) for rel, fid in files if fid is not None],
+        pages=pages,
+        images=images,
+        warnings=[problem.format() for problem in problems.warnings],
+    )
+    quick.save(path, manifest)
 
 
 def _live_release_intact(config: Config, cache: BuildCache, inputs: str, search: bool) -> bool:

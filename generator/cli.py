@@ -12,33 +12,21 @@ import time
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__
-from .build import build, build_time, check_site, site_images
-from .cache import cache_file, load_cache
+from . import __version__, quick
 from .config import HONOR_LEVELS, Config, load_config
-from .images import ImageCache, plan_images
-from .importer import IMPORT_KINDS, ImportRefused, read_docx, write_bundle
+from .importer import IMPORT_KINDS
 from .problems import BuildFailed, Problem, Problems
-from .register import (
-    ACTIVITY_COLUMNS,
-    PROFILE_COLUMNS,
-    ScheduledItem,
-    activity_rows,
-    honor_rows,
-    profile_records,
-    rows_as_lists,
-    scheduled_items,
-    site_stats,
-    stats_json,
-    stats_sections,
-    to_csv,
-    to_json,
-    to_text_table,
-)
-from .scaffold import init_site, new_file_path, scaffold_text
 from .schema import KIND_NAMES, KINDS
-from .site import SiteModel
+
+if TYPE_CHECKING:
+    from .register import ScheduledItem
+    from .site import SiteModel
+
+# The pipeline (Markdown, Jinja, Pillow…) is imported by the commands that
+# use it, not here: a build that finds nothing changed (quick.py) answers
+# before a tenth of a second of imports.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -202,8 +190,13 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(site_dir, problems, drafts=args.drafts, future=args.future)
         if args.audit:
             return _report(problems) or _audit(config, problems, args.stale_days)
+        from .build import check_site, site_images
+        from .cache import load_cache
+        from .images import ImageCache, plan_images
+        from .register import scheduled_items
+
         # The last build's documents: check reads only files changed since (and never saves).
-        cache = load_cache(cache_file(config.cache_dir, config.output_dir))
+        cache = load_cache(_cache_file(config))
         site, _ = check_site(config, problems, cache)
         if site is not None:
             # A throwaway cache object: check reads the index but never writes it.
@@ -219,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(site_dir, problems)
         return _report(problems) or _import(config, args)
     if args.command in ("list", "stats"):
+        from .build import check_site
+
         config = load_config(site_dir, problems, drafts=args.drafts, future=args.future)
         site, _ = check_site(config, problems)
         if _report(problems):
@@ -238,6 +233,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     if problems:
         return _report(problems)
+    started = time.perf_counter()
+    saved = quick.manifest_path(_cache_file(config))
+    same = quick.unchanged(saved, config, problems.rel_to, quick.build_time().astimezone(config.tz))
+    if same is not None:
+        for line in same.warnings:
+            print(line, file=sys.stderr)
+        seconds = time.perf_counter() - started
+        print(
+            f"完成：没有改动，{same.pages} 个页面都是最新的，用时 {seconds:.2f} 秒 → {config.output_dir}  "
+            f"(nothing changed: {same.pages} pages up to date, {same.images} images, {seconds:.2f} s)"
+        )
+        return EXIT_OK
+    from .build import build
+
     try:
         result = build(
             config, problems, on_lock_wait=lambda: print("另一个生成正在进行，等待它结束… (waiting for another build)", file=sys.stderr)
@@ -254,6 +263,12 @@ def main(argv: list[str] | None = None) -> int:
         f"(built {result.pages} pages, {result.images_made} images made, {result.images_cached} cached, {result.seconds:.2f} s)"
     )
     return EXIT_OK
+
+
+def _cache_file(config: Config) -> Path:
+    from .cache import cache_file
+
+    return cache_file(config.cache_dir, config.output_dir)
 
 
 def _print_problems(items: list[Problem] | tuple[Problem, ...]) -> None:
@@ -299,12 +314,14 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
 
 
 def _new(config: Config, kind: str, title: str, chinese: bool = False) -> int:
+    from .scaffold import new_file_path, scaffold_text
+
     path = new_file_path(kind, title.strip(), config)
     if path.exists():
         print(f"错误：{path} 已存在，没有覆盖 (already exists)", file=sys.stderr)
         return EXIT_PROBLEMS
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(scaffold_text(kind, title.strip(), config, build_time().astimezone(config.tz), chinese), encoding="utf-8")
+    path.write_text(scaffold_text(kind, title.strip(), config, quick.build_time().astimezone(config.tz), chinese), encoding="utf-8")
     print(f"已新建{KIND_NAMES[kind]}：{path}  (created)")
     if kind in ("profile", "activity"):
         print(f"把照片放进 {path.parent} 文件夹，再在文件里填写 {'photo' if kind == 'profile' else 'cover'}: 文件名")
@@ -315,6 +332,8 @@ def _init(target: Path) -> int:
     if target.exists() and any(target.iterdir()):
         print(f"错误：{target} 不是空文件夹，没有改动 (folder not empty)\n    提示：换一个新文件夹名", file=sys.stderr)
         return EXIT_USAGE
+    from .scaffold import init_site
+
     init_site(target)
     print(f"已新建网站：{target}  (created)\n下一步：bangyang build --site {target}")
     return EXIT_OK
@@ -348,7 +367,9 @@ def _audit(config: Config, problems: Problems, stale_days: int) -> int:
 
 
 def _import(config: Config, args: argparse.Namespace) -> int:
-    now = build_time().astimezone(config.tz)
+    from .importer import ImportRefused, read_docx, write_bundle
+
+    now = quick.build_time().astimezone(config.tz)
     try:
         bundle = read_docx(args.file, args.kind, config, now, args.title)
         write_bundle(bundle)
@@ -366,6 +387,8 @@ def _import(config: Config, args: argparse.Namespace) -> int:
             print(f"    如果其中有本人照片，填写 photo: {bundle.images[0].name}（用哪张就写哪张）")
     for note in bundle.skipped:
         print(f"  警告 warning：{note}", file=sys.stderr)
+    from .build import check_site
+
     problems = Problems(rel_to=config.site_dir)
     check_site(config, problems)
     mine = [p for p in problems.items if p.path.startswith(bundle.folder.relative_to(config.site_dir).as_posix())]
@@ -383,6 +406,18 @@ def _import(config: Config, args: argparse.Namespace) -> int:
 
 
 def _list(site: SiteModel, args: argparse.Namespace) -> int:
+    from .register import (
+        ACTIVITY_COLUMNS,
+        PROFILE_COLUMNS,
+        activity_rows,
+        honor_rows,
+        profile_records,
+        rows_as_lists,
+        to_csv,
+        to_json,
+        to_text_table,
+    )
+
     config = site.config
     wrong = (
         _wrong_filter(args.category, config.categories, "--category", "类别")
@@ -416,6 +451,8 @@ def _list(site: SiteModel, args: argparse.Namespace) -> int:
 
 
 def _stats(site: SiteModel, fmt: str) -> int:
+    from .register import site_stats, stats_json, stats_sections, to_json, to_text_table
+
     stats = site_stats(site)
     if fmt == "json":
         return _emit(to_json(stats_json(stats)), None, "")

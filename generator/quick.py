@@ -1,0 +1,198 @@
+"""Nothing changed? Answered from file stamps before anything is loaded.
+
+A build that finds nothing to do must not cost what a build costs: on a
+10,000-page site, loading the cache of parsed documents and planning every
+page takes seconds. So each successful command-line build leaves a small
+manifest next to its cache:
+
+- a key for everything that shapes the output besides the files: this
+  code, Python, Python-Markdown, the settings and command-line options;
+- a digest of the stamps (name, size, mtime, inode) of every file the
+  build could read — site.toml, content/, the site's and the built-in
+  templates — taken *before* the build read anything, so an edit made
+  while it ran is seen next time;
+- the span of time in which the same files give the same site: until the
+  next midnight and the next moment any document names (a profile's date,
+  an activity's start or end, a slogan's window), since pages and feeds
+  change with the clock at those moments;
+- the identity (inode, size, mtime) of every file the build published.
+
+`unchanged()` compares all of that with the disk and the clock, stat calls
+only; when everything matches, the live output is exactly what a build
+would make, and the build is skipped. Anything it cannot read or does not
+recognise means "build" — the manifest can only make a build faster, never
+skip one that would change something.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import importlib.util
+import json
+import os
+import stat
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from .config import Config, builtin_theme_dir
+
+MANIFEST_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Manifest:
+    key: str
+    inputs: str
+    window: tuple[float, float]  # POSIX seconds: [from, until)
+    files: list[tuple[str, int, int, int]]  # (path in the output, inode, size, mtime_ns)
+    pages: int
+    images: int
+    warnings: list[str]  # as printed, so a skipped build reports what a full one would
+
+
+def build_time() -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+def manifest_path(cache_file: Path) -> Path:
+    """Beside the build cache of the same output folder."""
+    return cache_file.with_suffix(".quick.json")
+
+
+def settings_key(config: Config, rel_to: Path | None) -> str:
+    """Code, Python, Markdown and the settings (site.toml and the command line)."""
+    here = Path(__file__).parent
+    code = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in here.glob("*.py"))
+    spec = importlib.util.find_spec("markdown")
+    markdown = _stamp(spec.origin) if spec is not None and spec.origin else None
+    h = hashlib.blake2b(digest_size=16)
+    for part in (MANIFEST_FORMAT, code, sys.version, markdown, repr(config), str(rel_to)):
+        h.update(repr(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def input_digest(config: Config) -> str:
+    """The stamps of every file a build could read, in a stable order."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr(_stamp(config.site_dir / "site.toml")).encode())
+    for root in (config.content_dir, config.templates_dir, builtin_theme_dir()):
+        h.update(f"\0root {root}\0".encode())
+        _walk(str(root), h)
+    return h.hexdigest()
+
+
+def _walk(root: str, h: hashlib.blake2b) -> None:
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            h.update(f"!{folder}\0{exc.errno}\n".encode())
+            continue
+        for entry in entries:
+            try:
+                st = entry.stat()
+            except OSError:
+                h.update(f"?{entry.path}\n".encode())  # a dangling link: the build reports it
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                h.update(f"d{entry.path}\n".encode())
+                if not entry.is_symlink():  # a linked folder's files are stamped where they live (or refused)
+                    folders.append(entry.path)
+            else:
+                h.update(f"f{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode())
+
+
+def time_window(moments: Iterable[datetime], now: datetime) -> tuple[float, float]:
+    """From the last moment at or before `now` to the next one after it, each
+    day's midnight (in now's zone) counting as a moment."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    start, end = midnight.timestamp(), (midnight + timedelta(days=1)).timestamp()
+    at = now.timestamp()
+    for moment in moments:
+        t = moment.timestamp()
+        if t <= at:
+            start = max(start, t)
+        else:
+            end = min(end, t)
+    return start, end
+
+
+def moments_of(docs: Iterable[object]) -> Iterable[datetime]:
+    """Every date and time a document names: where the site may change by itself."""
+    for doc in docs:
+        if doc is None or not dataclasses.is_dataclass(doc):
+            continue
+        for f in dataclasses.fields(doc):
+            value = getattr(doc, f.name, None)
+            if isinstance(value, datetime):
+                yield value
+
+
+def save(path: Path, manifest: Manifest) -> None:
+    """Written to a temporary file and renamed, like the cache."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(dataclasses.asdict(manifest), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def forget(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def unchanged(path: Path, config: Config, rel_to: Path | None, now: datetime) -> Manifest | None:
+    """The manifest when the live output is what a build would make now; else None."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        manifest = Manifest(
+            key=str(raw["key"]),
+            inputs=str(raw["inputs"]),
+            window=(float(raw["window"][0]), float(raw["window"][1])),
+            files=[(str(r), int(i), int(s), int(m)) for r, i, s, m in raw["files"]],
+            pages=int(raw["pages"]),
+            images=int(raw["images"]),
+            warnings=[str(w) for w in raw["warnings"]],
+        )
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    at = now.timestamp()
+    if not (manifest.window[0] <= at < manifest.window[1]) or not manifest.files:
+        return None
+    if manifest.key != settings_key(config, rel_to):
+        return None
+    prefix = str(config.output_dir) + os.sep
+    for rel, ino, size, mtime in manifest.files:
+        try:
+            st = os.stat(prefix + rel)
+        except OSError:
+            return None
+        if (st.st_ino, st.st_size, st.st_mtime_ns) != (ino, size, mtime):
+            return None
+    if manifest.inputs != input_digest(config):
+        return None
+    return manifest
+
+
+def _stamp(path: str | Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
