@@ -67,7 +67,9 @@
   function poll() {
     var xhr = new XMLHttpRequest();
     // since: the epoch of what this page shows; the server answers with every page changed after it.
-    xhr.open("GET", base + "__bangyang/poll?epoch=" + seen + "&since=" + (isNaN(epoch) ? -1 : epoch), true);
+    // page: the server waits for a reloaded page to run before it builds the rest.
+    xhr.open("GET", base + "__bangyang/poll?epoch=" + seen + "&since=" + (isNaN(epoch) ? -1 : epoch) +
+      "&page=" + encodeURIComponent(here), true);
     xhr.timeout = 60000;
     xhr.onload = function () {
       var data;

@@ -65,11 +65,17 @@ from .site import build_site_model
 # editor's atomic save (temporary file, then rename) takes a millisecond or two.
 SETTLE_SECONDS = 0.04
 MAX_SETTLE_SECONDS = 1.5
-# After an express publish the full build waits until an open page has fetched
-# the new page (at most this long): the two would share the cores otherwise.
-FETCH_GRACE_SECONDS = 0.5
+# After an express publish the full build waits until the reloaded page is
+# running (its reload script polls again), at most this long: the two would
+# share the cores (and this process's interpreter) otherwise.
+RELOAD_GRACE_SECONDS = 1.0
+PAINT_SECONDS = 0.03  # then a moment for the browser to paint it
 MAX_CHANGED_URLS = 2000  # more than this: every open page simply reloads
 SEARCH_NICENESS = 10  # Pagefind in serve yields the cores to the browser and the next build
+# The search index is refreshed once saves pause this long: a save meanwhile
+# skips it (the next build's refresh covers both), so saves in a row are not
+# kept waiting for Pagefind.
+SEARCH_DELAY_SECONDS = 1.0
 POLL_TIMEOUT_SECONDS = 25.0
 RELOAD_PATH = "__bangyang/"
 
@@ -101,8 +107,9 @@ class BuildState:
     condition: threading.Condition = field(default_factory=threading.Condition)
     changes: dict[int, frozenset[str] | None] = field(default_factory=dict)
     pollers: int = 0  # open pages waiting for the next epoch
-    awaited: frozenset[str] = frozenset()  # pages an express publish changed, until one is fetched
-    fetched: threading.Event = field(default_factory=threading.Event)
+    awaited: frozenset[str] = frozenset()  # pages an express publish changed, until one is reloaded
+    awaited_epoch: int = -1
+    reloaded: threading.Event = field(default_factory=threading.Event)
 
     HISTORY = 256  # epochs whose changes are kept; a page older than that reloads
 
@@ -127,7 +134,9 @@ class BuildState:
             union |= part
         return sorted(union) if len(union) <= MAX_CHANGED_URLS else None
 
-    def wait_newer(self, epoch: int, timeout: float, since: int = -1) -> dict:
+    def wait_newer(self, epoch: int, timeout: float, since: int = -1, page: str = "") -> dict:
+        if since >= self.awaited_epoch >= 0 and page in self.awaited:
+            self.reloaded.set()  # a page the express path changed runs its new version
         with self.condition:
             self.pollers += 1
             try:
@@ -143,13 +152,21 @@ class BuildState:
                 ],
             }
 
-    def expect_fetch(self, urls: frozenset[str]) -> None:
-        self.fetched.clear()
-        self.awaited = urls
+    def publish_express(self, urls: frozenset[str]) -> bool:
+        """Publish pages the express path wrote; True when an open page was
+        waiting (and may now reload: see `wait_for_reload`)."""
+        with self.condition:
+            waiting = self.pollers > 0
+            self.reloaded.clear()
+            self.awaited, self.awaited_epoch = urls, self.epoch + 1
+        self.publish(True, [], urls)
+        return waiting
 
-    def served(self, url: str) -> None:
-        if url in self.awaited:
-            self.fetched.set()
+    def wait_for_reload(self, seconds: float) -> None:
+        """Until a reloaded page polls again (its scripts ran, its styles are
+        in) or `seconds` have passed, and a moment to paint."""
+        if self.reloaded.wait(seconds):
+            time.sleep(PAINT_SECONDS)
 
 
 def page_url(base: str, rel: str) -> str:
@@ -294,6 +311,8 @@ class Rebuilder:
         self._changed: set[Path] = set()  # paths changed since the last build started
         self._unknown = False  # a change without a path: no express
         self._written: dict[str, str] = {}  # pages the express path wrote since the last full build: hash of the bytes
+        self._search: threading.Thread | None = None  # refreshing the search index after a build
+        self._search_cancel = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="bangyang-rebuild", daemon=True)
 
     def mark(self, path: Path | None = None) -> None:
@@ -302,6 +321,7 @@ class Rebuilder:
             if not self.dirty.is_set():
                 self.first_event = now
             self.last_event = now
+            self._search_cancel.set()  # a refresh not yet started would be redone right after
             if path is None:
                 self._unknown = True
             else:
@@ -320,7 +340,8 @@ class Rebuilder:
         problems = Problems(rel_to=self.site_dir)
         config = load_config(self.site_dir, problems, output_dir=self.out_dir, **self.options)
         if changed and not problems and self.builds and self.state.ok:
-            self._express(config, changed)
+            self._express(config, changed)  # may run while the search index is refreshed
+        self.wait_search()  # the full build may remove pages the refresh reads
         # Preview builds are served from the root of the local server's base path.
         ok = False
         before = _output_digests(self.cache)
@@ -352,12 +373,39 @@ class Rebuilder:
         # A failed build changes no file; a successful one, the pages whose bytes differ.
         self.state.publish(ok, errors, changed_pages(before, _output_digests(self.cache), self.base_path) if ok else set())
         if ok:
-            # After the reload was announced: the search index follows a moment later.
+            # After the reload was announced: the search index follows, in the background.
             searchable = [(path, entry.digest) for path, entry in self.cache.pages.items() if entry.searchable]
-            self.search_keys = _at_low_priority(
-                lambda: refresh_search_index(self.out_dir, config, Problems(rel_to=self.site_dir), self.log, searchable, self.search_keys)
+            delay = SEARCH_DELAY_SECONDS if self.builds > 1 else 0.0  # the first index at once
+            self._search_cancel.clear()
+            self._search = threading.Thread(
+                target=self._refresh_search, args=(config, searchable, delay), name="bangyang-search", daemon=True
             )
+            self._search.start()
         return ok
+
+    def _refresh_search(self, config: Config, searchable: list[tuple[str, str]], delay: float) -> None:
+        """Re-index once saves pause (see SEARCH_DELAY_SECONDS), at a lower
+        priority: on Linux a thread's priority (nice) is its own and Pagefind,
+        started from it, inherits it, so re-indexing yields the cores to the
+        browser and to the next save's express pages. Elsewhere it simply runs."""
+        if delay and (self._search_cancel.wait(delay) or self.dirty.is_set()):
+            return  # another save: the build after it refreshes the index (the live one is unchanged)
+        if sys.platform.startswith("linux") and hasattr(os, "setpriority"):
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), SEARCH_NICENESS)
+        try:
+            self.search_keys = refresh_search_index(
+                self.out_dir, config, Problems(rel_to=self.site_dir), self.log, searchable, self.search_keys
+            )
+        except Exception as exc:  # noqa: BLE001 - the preview works without search; the next build tries again
+            self.search_keys = {}
+            self.log(f"搜索索引未更新 search index not refreshed: {type(exc).__name__}: {exc}")
+
+    def wait_search(self) -> None:
+        """Until the search index of the last build is refreshed."""
+        if self._search is not None:
+            self._search.join()
+            self._search = None
 
     def _express(self, config: Config, changed: set[Path]) -> None:
         """Render and publish the saved documents' own pages before the full
@@ -388,14 +436,12 @@ class Rebuilder:
             self._written.update(written)
         if not written:
             return
-        urls = frozenset(page_url(self.base_path, rel) for rel in written)
-        self.state.expect_fetch(urls)
-        self.state.publish(True, [], urls)
+        waiting = self.state.publish_express(frozenset(page_url(self.base_path, rel) for rel in written))
         self.expressed += 1
         self.log(f"已先更新 express: {len(written)} 个页面 in {time.perf_counter() - started:.3f} s")
-        if self.state.pollers:
-            # Let an open page fetch what it is about to show before the full build takes the cores.
-            self.state.fetched.wait(FETCH_GRACE_SECONDS)
+        if waiting:
+            # Let an open page show what it reloads for before the full build takes the cores.
+            self.state.wait_for_reload(RELOAD_GRACE_SECONDS)
 
     def _loop(self) -> None:
         while not self.stopping.is_set():
@@ -416,35 +462,12 @@ class Rebuilder:
 
     def stop(self) -> None:
         self.stopping.set()
+        self._search_cancel.set()
         self.thread.join(timeout=30)
+        if not self.thread.is_alive():
+            self.wait_search()
         if self.saved_at is not None and not self.thread.is_alive():
             save_cache(self.cache, self.saved_at)  # the next serve starts where this one ended
-
-
-def _at_low_priority(work):
-    """Run `work` in a thread of lower priority and wait for it: on Linux the
-    priority (nice) is a thread's own, and Pagefind, started from that thread,
-    inherits it, so re-indexing yields the cores to the browser reloading the
-    page and to the next build. Elsewhere `work` simply runs."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "setpriority"):
-        return work()
-    result: list = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), SEARCH_NICENESS)
-        try:
-            result.append(work())
-        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
-            failure.append(exc)
-
-    helper = threading.Thread(target=run, name="bangyang-search", daemon=True)
-    helper.start()
-    helper.join()
-    if failure:
-        raise failure[0]
-    return result[0]
 
 
 def refresh_search_index(
@@ -508,6 +531,10 @@ def _reload_script(base: str) -> bytes:
     return (Path(__file__).parent / "reload.js").read_text(encoding="utf-8").replace("__BASE__", base).encode()
 
 
+def _script_version(script: bytes) -> str:
+    return hashlib.blake2b(script, digest_size=6).hexdigest()
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: DevHTTPServer
     protocol_version = "HTTP/1.1"
@@ -525,8 +552,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        for k, v in (extra or {}).items():
+        extra = extra or {}
+        self.send_header("Cache-Control", extra.pop("Cache-Control", "no-store"))
+        for k, v in extra.items():
             self.send_header(k, v)
         self.end_headers()
         if not head:
@@ -545,7 +573,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         rel = raw_path[len(base) :]
         if rel == RELOAD_PATH + "reload.js":
-            self._send(200, _reload_script(base), "text/javascript; charset=utf-8", head)
+            script = _reload_script(base)
+            # Asked for by its version (as injected), a reload needs not fetch it again.
+            cache = {"Cache-Control": "max-age=3600"} if urllib.parse.parse_qs(split.query).get("v") == [_script_version(script)] else None
+            self._send(200, script, "text/javascript; charset=utf-8", head, cache)
             return
         if rel == RELOAD_PATH + "poll":
             query = urllib.parse.parse_qs(split.query)
@@ -557,7 +588,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 since = int(query.get("since", ["-1"])[0])
             except ValueError:
                 since = -1
-            data = srv.state.wait_newer(epoch, srv.poll_timeout, since)
+            data = srv.state.wait_newer(epoch, srv.poll_timeout, since, query.get("page", [""])[0])
             self._send(200, json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8", head)
             return
         target = self._resolve(urllib.parse.unquote(rel))
@@ -572,7 +603,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if not target.is_file():
                 self._not_found(head)
                 return
-        self._file(target, 200, head)
+        hashed = rel.startswith("assets/") and "v" in urllib.parse.parse_qs(split.query)
+        self._file(target, 200, head, cacheable=hashed and target.suffix != ".html")
 
     def _resolve(self, rel: str) -> Path | None:
         """A path inside the built site, or None: `..`, backslashes and NULs never escape."""
@@ -598,7 +630,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             self._send(404, "404 页面未找到".encode(), "text/plain; charset=utf-8", head)
 
-    def _file(self, path: Path, status: int, head: bool) -> None:
+    def _file(self, path: Path, status: int, head: bool, cacheable: bool = False) -> None:
         epoch = self.server.state.epoch  # before reading: a page never claims a newer epoch than its bytes
         try:
             data = path.read_bytes()
@@ -610,11 +642,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             # The page as the server names changed pages (a 404 page by its own file, not the URL asked for).
             url = page_url(self.server.base_path, path.relative_to(self.server.root()).as_posix())
             data = self.server.inject(data, epoch, url)
-            if not head:
-                self.server.state.served(url)
         if ctype.startswith("text/") or ctype in ("application/json", "application/xml", "text/javascript"):
             ctype += "; charset=utf-8"
-        self._send(status, data, ctype, head)
+        # A theme asset asked for with its content hash (asset() adds ?v=…) changes its URL when it
+        # changes: the browser may keep it, and a reload then fetches the page alone.
+        extra = {"Cache-Control": "max-age=3600"} if cacheable else None
+        self._send(status, data, ctype, head, extra)
 
 
 class DevHTTPServer(http.server.ThreadingHTTPServer):
@@ -638,7 +671,8 @@ class DevHTTPServer(http.server.ThreadingHTTPServer):
     def inject(self, html: bytes, epoch: int | None = None, url: str = "") -> bytes:
         epoch = self.state.epoch if epoch is None else epoch
         page = f' data-page="{html_escape(url)}"' if url else ""
-        tag = f'<script src="{self.base_path}{RELOAD_PATH}reload.js" data-epoch="{epoch}"{page}></script>'.encode()
+        version = _script_version(_reload_script(self.base_path))
+        tag = f'<script src="{self.base_path}{RELOAD_PATH}reload.js?v={version}" data-epoch="{epoch}"{page}></script>'.encode()
         index = html.rfind(b"</body>")
         return html[:index] + tag + html[index:] if index >= 0 else html + tag
 
@@ -696,6 +730,7 @@ class DevServer:
 
     def start(self) -> bool:
         ok = self.rebuilder.build_once()
+        self.rebuilder.wait_search()  # the first time, search works as soon as the server answers
         self.observer.start()
         self.rebuilder.start()
         self.thread.start()

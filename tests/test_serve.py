@@ -197,9 +197,10 @@ def test_search_follows_edits_in_the_preview(site, dev, page):
     before = server.rebuilder.builds
     _write_profile(site, body="他发明了一种防滑桩。")
     assert _wait(lambda: server.rebuilder.builds > before)
-    # The index is refreshed just after the reload is announced, in the same thread.
+    # The index is refreshed in the background just after the reload is announced.
     assert _wait(lambda: not server.rebuilder.dirty.is_set())
-    time.sleep(1.5)
+    time.sleep(0.5)
+    server.rebuilder.wait_search()
     page.goto(server.url + "search/?q=防滑桩")
     page.wait_for_function("document.querySelector('#search-list').innerText.includes('张晓明')", timeout=10000)
 
