@@ -69,17 +69,19 @@ def build(
     on_lock_wait: Callable[[], None] | None = None,
     search: bool = True,
     preview: bool = False,
+    inputs: str = "",
 ) -> BuildResult:
     """One build. `cache` (kept by `serve`) carries parsed documents and rendered
     pages from the previous build; without it everything is done afresh.
     `search=False` (serve) carries the live search index over instead of
     rebuilding it, so a reload is not kept waiting; serve refreshes it after.
-    `preview=True` (serve) writes only what changed over the live output."""
+    `preview=True` (serve) writes only what changed over the live output.
+    `inputs`: the digest of the input files' stamps, when the caller just took it (quick.py)."""
     started = time.perf_counter()
     # A command-line build keeps its cache on disk; serve keeps its own in memory.
     saved_at = None if cache is not None else cache_file(config.cache_dir, config.output_dir)
     # Stamps before anything is read: an edit made while this build runs is seen next time.
-    inputs = quick.input_digest(config) if saved_at is not None else ""
+    inputs = (inputs or quick.input_digest(config)) if saved_at is not None else ""
     cache = cache if cache is not None else load_cache(saved_at)
     cache.reset_counters()
     site, _ = check_site(config, problems, cache)

@@ -204,11 +204,11 @@ class Release:
                 return None
             self.kept.add(rel)
             return self.output_dir / rel
-        path = self.claim(rel, owner, digest, vacate=False)
+        if self.reused and live_id is not None and file_id(self.dir / rel) == live_id:
+            # The reused folder holds that very file already (and so its folder).
+            return self.claim(rel, owner, digest, make=False, vacate=False)
+        path = self.claim(rel, owner, digest)
         if path is not None:
-            if self.reused and live_id is not None and file_id(path) == live_id:
-                return path  # the reused folder holds that very file already
-            self._vacate(path)
             link_or_copy(self.output_dir / rel, path)
         return path
 

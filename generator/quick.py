@@ -132,11 +132,13 @@ def time_window(moments: Iterable[datetime], now: datetime) -> tuple[float, floa
 
 def moments_of(docs: Iterable[object]) -> Iterable[datetime]:
     """Every date and time a document names: where the site may change by itself."""
+    names: dict[type, list[str]] = {}  # the fields of each kind of document, found once
     for doc in docs:
-        if doc is None or not dataclasses.is_dataclass(doc):
-            continue
-        for f in dataclasses.fields(doc):
-            value = getattr(doc, f.name, None)
+        kind = type(doc)
+        if kind not in names:
+            names[kind] = [f.name for f in dataclasses.fields(doc)] if dataclasses.is_dataclass(doc) else []
+        for name in names[kind]:
+            value = getattr(doc, name, None)
             if isinstance(value, datetime):
                 yield value
 
@@ -157,8 +159,9 @@ def forget(path: Path) -> None:
         path.unlink()
 
 
-def unchanged(path: Path, config: Config, rel_to: Path | None, now: datetime) -> Manifest | None:
-    """The manifest when the live output is what a build would make now; else None."""
+def unchanged(path: Path, config: Config, rel_to: Path | None, now: datetime) -> tuple[Manifest | None, str]:
+    """(the manifest when the live output is what a build would make now, else
+    None; the digest of the inputs when it was taken, for the build to reuse)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         manifest = Manifest(
@@ -171,23 +174,22 @@ def unchanged(path: Path, config: Config, rel_to: Path | None, now: datetime) ->
             warnings=[str(w) for w in raw["warnings"]],
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None
+        return None, ""
     at = now.timestamp()
     if not (manifest.window[0] <= at < manifest.window[1]) or not manifest.files:
-        return None
+        return None, ""
     if manifest.key != settings_key(config, rel_to):
-        return None
+        return None, ""
     prefix = str(config.output_dir) + os.sep
     for rel, ino, size, mtime in manifest.files:
         try:
             st = os.stat(prefix + rel)
         except OSError:
-            return None
+            return None, ""
         if (st.st_ino, st.st_size, st.st_mtime_ns) != (ino, size, mtime):
-            return None
-    if manifest.inputs != input_digest(config):
-        return None
-    return manifest
+            return None, ""
+    inputs = input_digest(config)
+    return (manifest if manifest.inputs == inputs else None), inputs
 
 
 def _stamp(path: str | Path) -> tuple[int, int] | None:
