@@ -37,6 +37,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .cache import file_id
@@ -111,6 +112,7 @@ def index_release(
     for path, digest in sorted(pages):
         groups[shard_of(path, count)].append((path, digest))
     keys: dict[str, str] = {}
+    todo: list[tuple[int, list[str]]] = []
     for shard, group in enumerate(groups):
         key = hashlib.blake2b(repr((config.language, count, group)).encode(), digest_size=16).hexdigest()
         target = shard_dir(bundle, shard)
@@ -119,13 +121,43 @@ def index_release(
         if reusable and _carry_shard(shard_dir(live / BUNDLE, shard), target, old):
             keys[str(shard)] = key
             continue
-        if group and not _index_shard(release_dir, [path for path, _ in group], target, config, problems):
-            return {}
+        if group:
+            todo.append((shard, [path for path, _ in group]))
         keys[str(shard)] = key if all(digest for _, digest in group) else ""
+    # Each shard is indexed into a folder of its own, then moved into place:
+    # Pagefind owns its output folder, and shards may run side by side.
+    scratch = [(shard, paths, release_dir / f".{BUNDLE}-shard-{shard}") for shard, paths in todo]
+    workers = shard_workers(len(todo), config.jobs)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        done = list(pool.map(lambda job: _index_shard(release_dir, job[1], job[2], config, problems), scratch))
+    if not all(done):
+        for _, _, folder in scratch:
+            shutil.rmtree(folder, ignore_errors=True)
+        return {}
+    for shard, _, folder in scratch:
+        target = shard_dir(bundle, shard)
+        target.mkdir(parents=True, exist_ok=True)
+        for item in folder.iterdir():
+            os.replace(item, target / item.name)
+        folder.rmdir()
     bundle.mkdir(parents=True, exist_ok=True)
     names = [f"{shard}/" for shard in range(1, count) if (shard_dir(bundle, shard) / "pagefind-entry.json").is_file()]
     (bundle / SHARDS_FILE).write_text(json.dumps({"shards": names}), encoding="utf-8")
     return keys
+
+
+SHARD_MEMORY = 1 << 30  # bytes of free memory asked per Pagefind run side by side (one peaks at ~0.4 GB)
+
+
+def shard_workers(shards: int, jobs: int = 0) -> int:
+    """How many shards to index at once: one per core (or `-j`), as free
+    memory allows; one where free memory cannot be known."""
+    cores = jobs or os.cpu_count() or 1
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        free = 0
+    return max(1, min(shards, cores, free // SHARD_MEMORY))
 
 
 def _carry_shard(source: Path, target: Path, previous: Path | None = None) -> bool:

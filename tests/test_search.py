@@ -420,3 +420,27 @@ def test_serve_refreshes_only_the_search_shards_whose_pages_changed(site, monkey
     again = refresh_search_index(live, config, Problems(), lambda *a: None, changed, keys)
     assert len(runs) == 1 and "slogans/index.html" in runs[0]  # one shard of three indexed again
     assert set(again) == set(keys) and sum(_shard_pages(live / "pagefind")) == 5
+
+
+def test_shards_are_indexed_side_by_side_only_as_cores_and_free_memory_allow(monkeypatch):
+    def memory(gib: float):
+        def sysconf(name: str) -> int:
+            return {"SC_PAGE_SIZE": 4096, "SC_AVPHYS_PAGES": int(gib * (1 << 30) / 4096)}[name]
+
+        return sysconf
+
+    monkeypatch.setattr(search.os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(search.os, "sysconf", memory(16))
+    assert search.shard_workers(10) == 8
+    assert search.shard_workers(3) == 3
+    assert search.shard_workers(10, jobs=2) == 2
+    monkeypatch.setattr(search.os, "sysconf", memory(2.5))
+    assert search.shard_workers(10) == 2
+    monkeypatch.setattr(search.os, "sysconf", memory(0.3))
+    assert search.shard_workers(10) == 1
+
+    def unknown(name: str) -> int:
+        raise ValueError(name)
+
+    monkeypatch.setattr(search.os, "sysconf", unknown)
+    assert search.shard_workers(10) == 1
