@@ -25,7 +25,7 @@ from .kiosk import render_kiosks
 from .load import Content, is_ignored, load_content
 from .models import ImageRef
 from .problems import BuildFailed, Problem, Problems
-from .publish import BuildLocked, OutputLock, Release, link_or_copy
+from .publish import BuildLocked, OutputLock, Release, build_id_of, link_or_copy
 from .quick import build_time  # noqa: F401 - also imported from here
 from .render import plan_pages, render_pages
 from .search import BUNDLE, SHARDS_FILE, index_release
@@ -178,9 +178,13 @@ def _write_release(
 
     # serve: only what changed is written over the live output it made itself.
     over = None
-    if preview and cache.release is not None and _live_build_id(live) == cache.release.build_id:
+    if preview and cache.release is not None and build_id_of(live) == cache.release.build_id:
         over = set(cache.pages) | set(cache.release.files)
-    release = Release(config.output_dir, problems, over, cache.release.files if cache.release else None)
+    record = cache.release
+    # The spare (the release before the live one) is worth reusing when the
+    # last build linked most of its files: then the two share them.
+    spare = record.spare if record is not None and record.fresh * 2 <= len(record.files) + len(cache.pages) else ""
+    release = Release(config.output_dir, problems, over, record.files if record else None, spare)
     try:
         previous = _set_aside_index(release)
         for rel, data in assets.items():
@@ -245,6 +249,7 @@ def _write_release(
         release.write("build.json", json.dumps(info, ensure_ascii=False, indent=2).encode() + b"\n", "build")
         others = {rel: (digest, file_id(release.final_path(rel))) for rel, digest in release.digests.items() if rel not in fresh}
         release.prune(keep=lambda rel: rel.startswith(f"{BUNDLE}/"))
+        replaced = build_id_of(live) if release.over is None else None  # becomes the spare
         release.commit()
     except BaseException:
         release.discard()
@@ -253,7 +258,7 @@ def _write_release(
         raise
     cache.pages = fresh
     cache.search = shards
-    cache.release = ReleaseRecord(inputs, build_id, others, tuple(pages))
+    cache.release = ReleaseRecord(inputs, build_id, others, tuple(pages), replaced or "", release.fresh)
     return pages, images_made, images_cached, build_id, len(release.owners), release
 
 
@@ -292,17 +297,10 @@ def _live_release_intact(config: Config, cache: BuildCache, inputs: str, search:
     if record is None or record.inputs != inputs:
         return False
     live = config.output_dir
-    if _live_build_id(live) != record.build_id or (search and not (live / "pagefind" / "pagefind.js").is_file()):
+    if build_id_of(live) != record.build_id or (search and not (live / "pagefind" / "pagefind.js").is_file()):
         return False
     prefix = str(live) + os.sep
     return all(file_id(prefix + rel) == fid for rel, (_, fid) in record.files.items())
-
-
-def _live_build_id(live: Path) -> str | None:
-    try:
-        return str(json.loads((live / "build.json").read_bytes())["build_id"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def _set_aside_index(release: Release) -> Path | None:

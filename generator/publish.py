@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -120,16 +121,30 @@ class Release:
         problems: Problems,
         over: set[str] | None = None,
         known: Mapping[str, tuple[str, FileId | None]] | None = None,
+        spare: str = "",
     ):
+        """`spare`: the build id the spare release must carry to be reused —
+        the caller knows it shares most files with the live one; any other
+        spare is removed (in the background) and the release starts empty."""
         self.output_dir = output_dir
         self.problems = problems
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(output_dir)
         self.dir = output_dir.parent / f".{output_dir.name}.new-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.over = over if over is not None and output_dir.is_dir() else None
+        self._removals: list[threading.Thread] = []
+        self.fresh = 0  # files written rather than linked
         # A spare release becomes this one's folder: renamed first, so a build
         # killed while updating it leaves an ordinary leftover, never a half spare.
-        self.reused = self.over is None and _take_spare(spare_path(output_dir), self.dir)
+        self.reused = False
+        if self.over is None:
+            kept = spare_path(output_dir)
+            if spare and build_id_of(kept) == spare:
+                self.reused = _take_spare(kept, self.dir)
+            elif kept.is_dir() and not kept.is_symlink():
+                # Stale (a whole site rewritten since, or unknown): emptying it
+                # file by file would cost more than starting afresh.
+                self._remove_later(kept)
         if not self.reused:
             self.dir.mkdir()
         self.owners: dict[str, str] = {}
@@ -138,7 +153,6 @@ class Release:
         # The live output's files as the last build wrote them: (hash of the bytes, file identity).
         self.known = known or {}
         self._made_dirs: set[Path] = set()
-        self._removal: threading.Thread | None = None
 
     def claim(self, rel: str, owner: str, digest: str = "", make: bool = True, vacate: bool = True) -> Path | None:
         """The path to write `rel` to, or None (and a problem) when taken.
@@ -192,6 +206,7 @@ class Release:
         path = self.claim(rel, owner, digest)
         if path is not None:
             path.write_bytes(data)
+            self.fresh += 1
         return path
 
     def link_from_live(self, rel: str, digest: str, owner: str, live_id: FileId | None = None) -> Path | None:
@@ -216,6 +231,7 @@ class Release:
         path = self.claim(rel, owner, _hash(source.read_bytes()))
         if path is not None:
             shutil.copyfile(source, path)
+            self.fresh += 1
 
     def prune(self, keep: Callable[[str], bool]) -> None:
         """A reused folder: delete the files this release did not write (unless
@@ -272,13 +288,11 @@ class Release:
             # The old release is the next build's folder (see the module's docstring).
             spare = spare_path(out)
             if spare.exists():
-                self._removal = threading.Thread(target=shutil.rmtree, args=(spare,), kwargs={"ignore_errors": True})
-                self._removal.start()
-                self._removal.join()
+                self._remove_later(spare)
             try:
                 os.replace(self.dir, spare)
             except OSError:
-                shutil.rmtree(self.dir, ignore_errors=True)
+                self._remove_later(self.dir)
         else:
             os.replace(self.dir, out)
 
@@ -300,14 +314,25 @@ class Release:
                 if parent == out or not parent.is_dir() or any(parent.iterdir()):
                     break
                 parent.rmdir()
-        self._removal = threading.Thread(target=shutil.rmtree, args=(self.dir,), kwargs={"ignore_errors": True})
-        self._removal.start()
+        self._remove_later(self.dir)
+
+    def _remove_later(self, folder: Path) -> None:
+        """Renamed away at once (a leftover if the build is killed), deleted in
+        the background while the build goes on: `finish()` waits for it."""
+        doomed = folder.parent / f".{self.output_dir.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        try:
+            os.replace(folder, doomed)
+        except OSError:
+            doomed = folder
+        removal = threading.Thread(target=shutil.rmtree, args=(doomed,), kwargs={"ignore_errors": True})
+        removal.start()
+        self._removals.append(removal)
 
     def finish(self) -> None:
-        """Wait until the replaced release is gone."""
-        if self._removal is not None:
-            self._removal.join()
-            self._removal = None
+        """Wait until the folders being removed are gone."""
+        for removal in self._removals:
+            removal.join()
+        self._removals.clear()
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -350,6 +375,14 @@ def _exchange(a: Path, b: Path) -> bool:
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+def build_id_of(folder: Path) -> str | None:
+    """The id in a release's build.json (written last: a whole release has one)."""
+    try:
+        return str(json.loads((folder / "build.json").read_bytes())["build_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def spare_path(output_dir: Path) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 GOOD = "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\n---\n二十年坚守公路养护一线。\n"
@@ -60,6 +61,31 @@ def test_the_release_before_is_kept_whole_and_reused_by_the_next_build(site, tmp
     assert not (site.out / "profiles/li-qiang").exists()
     assert "四十年" in (site.out / "profiles/zhang-xiao-ming/index.html").read_text(encoding="utf-8")
     assert not (site.out / ".pagefind-old").exists()  # the old index, set aside while indexing
+
+
+def test_a_spare_that_shares_little_with_the_live_site_is_not_reused(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
+    for name in ("张晓明", "王秀兰", "李强"):
+        site.write(f"content/profiles/{name}.md", GOOD.replace("张晓明", name))
+    assert site.run("build") == 0
+    first_folder = (site.out / "profiles").stat().st_ino
+    site.write("site.toml", 'title = "十堰公路文明网"\n')  # every page shows the title: all written afresh
+    assert site.run("build") == 0
+    assert (site.root / ".output.spare/profiles").stat().st_ino == first_folder
+    site.write("content/profiles/张晓明.md", GOOD.replace("二十年", "四十年"))
+    assert site.run("build") == 0
+    assert (site.out / "profiles").stat().st_ino != first_folder  # a fresh folder, not the stale spare
+    leftovers = [p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name not in (".output.lock", ".output.spare")]
+    assert leftovers == []
+    # A spare nobody knows (output/ and the cache deleted by hand) is not used either.
+    shutil.rmtree(site.out)
+    shutil.rmtree(site.root / ".bangyang-cache")
+    (site.root / ".output.spare/stray.html").write_text("不该发布", encoding="utf-8")
+    assert site.run("build") == 0
+    assert not (site.out / "stray.html").exists()
+    assert not (site.root / ".output.spare").exists()  # removed; the next build makes a spare again
+    assert site.run("build", "--out", str(tmp_path / "clean")) == 0
+    assert _tree(site.out) == _tree(tmp_path / "clean")
 
 
 def test_removed_content_disappears_from_the_output(site):
