@@ -243,8 +243,7 @@ class Release:
         remaining: dict[str, bool] = {}  # folder → anything left in it
         order: list[str] = []
         for folder, dirs, files in os.walk(root):
-            rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
-            prefix = "" if rel_folder == "." else rel_folder + "/"
+            prefix = folder[len(root) + 1 :].replace(os.sep, "/") + "/" if folder != root else ""
             walked = [d for d in dirs if not keep(prefix + d + "/")]
             left = len(walked) < len(dirs)  # a folder kept whole
             dirs[:] = walked
