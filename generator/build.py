@@ -149,8 +149,8 @@ def _write_release(
     """Everything after the gate, into a fresh folder swapped in at the end;
     nothing at all when no input changed and the live output is intact."""
     live = config.output_dir
-    assets = _theme_assets(config)
-    asset_hashes = {rel: hashlib.sha256(data).hexdigest()[:10] for rel, data in assets.items()}
+    assets = theme_assets(config)
+    asset_hashes = hash_assets(assets)
 
     live_prefix = str(live) + os.sep
 
@@ -324,7 +324,12 @@ def _carry_search_index(live: Path, release_dir: Path) -> None:
         shutil.copytree(index, release_dir / "pagefind", copy_function=link_or_copy)
 
 
-def _theme_assets(config: Config) -> dict[str, bytes]:
+def hash_assets(assets: dict[str, bytes]) -> dict[str, str]:
+    """The version each asset's URL carries (?v=…) in every page."""
+    return {rel: hashlib.sha256(data).hexdigest()[:10] for rel, data in assets.items()}
+
+
+def theme_assets(config: Config) -> dict[str, bytes]:
     """Theme assets (CSS, JS, icons) for assets/, by path below it; a site's own
     file wins over the built-in one."""
     assets: dict[str, bytes] = {}

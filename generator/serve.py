@@ -50,7 +50,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from .build import build, build_time, site_images
+from .build import build, build_time, hash_assets, site_images, theme_assets
 from .cache import BuildCache, cache_file, load_cache, save_cache
 from .config import Config, load_config
 from .images import ImageCache, plan_images
@@ -265,10 +265,7 @@ def render_saved(config: Config, cache: BuildCache, saved: set[Path], rel_to: Pa
     if len(by_source) != len(fresh):
         return None
     jobs = {job.path: job for doc in by_source.values() for job in own_page_jobs(site, images, doc)}
-    from .build import _theme_assets  # the asset hashes the full build puts in every page
-
-    asset_hashes = {rel: hashlib.sha256(data).hexdigest()[:10] for rel, data in _theme_assets(config).items()}
-    env = make_environment(site, images, asset_hashes)
+    env = make_environment(site, images, hash_assets(theme_assets(config)))
     pages = {}
     for job in jobs.values():
         data = render_page(env, job)
