@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__, quick
@@ -46,6 +46,9 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     docs_parsed: int = 0  # content files read afresh (the others came from the cache)
     pages_rendered: int = 0  # pages rendered afresh (the others were linked unchanged)
+    # What the pages were rendered from (serve's express path renders a saved page from it).
+    site: SiteModel | None = field(default=None, repr=False, compare=False)
+    images: dict | None = field(default=None, repr=False, compare=False)
 
 
 def check_site(config: Config, problems: Problems, cache: BuildCache | None = None) -> tuple[SiteModel | None, Content | None]:
@@ -133,6 +136,8 @@ def build(
         warnings=tuple(problems.warnings),
         docs_parsed=cache.docs_parsed,
         pages_rendered=cache.pages_rendered,
+        site=site,
+        images=image_plan,
     )
 
 

@@ -553,7 +553,8 @@ def _page_job(page: Page) -> PageJob:
 
 def _profile_context(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> dict[str, Any]:
     term = site.category_of(profile)
-    related = tuple(itertools.islice((p for p in term.profiles if p is not profile), 4))  # not the whole category
+    # Not the whole category; the profile itself by its file (express pages pass a newer copy of it).
+    related = tuple(itertools.islice((p for p in term.profiles if p.source != profile.source), 4))
     return {
         "profile": profile,
         "term": term,

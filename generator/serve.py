@@ -25,13 +25,14 @@ import json
 import mimetypes
 import os
 import posixpath
+import re
 import shutil
 import sys
 import tempfile
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape as html_escape
 from pathlib import Path
 
@@ -55,11 +56,12 @@ from .cache import BuildCache, cache_file, load_cache, save_cache
 from .config import Config, load_config
 from .images import ImageCache, plan_images
 from .load import MARKDOWN_SUFFIXES, content_of, is_ignored, is_published, load_document
+from .models import Doc, Slogan
 from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, link_or_copy
 from .render import make_environment, own_page_jobs, own_pages, render_page
 from .search import index_release
-from .site import build_site_model
+from .site import SiteModel, build_site_model
 
 # A save of many files arrives as a burst: wait for this much quiet. An
 # editor's atomic save (temporary file, then rename) takes a millisecond or two.
@@ -216,7 +218,9 @@ def changed_pages(before: dict[str, str] | None, after: dict[str, str] | None, b
     return urls if len(urls) <= MAX_CHANGED_URLS else None
 
 
-def render_saved(config: Config, cache: BuildCache, saved: set[Path], rel_to: Path | None) -> dict[str, bytes] | None:
+def render_saved(
+    config: Config, cache: BuildCache, saved: set[Path], rel_to: Path | None, last: tuple[SiteModel, dict] | None = None
+) -> dict[str, bytes] | None:
     """The express path: the own pages of the documents in `saved`, rendered
     from the last build's documents (`cache`) with those read again. None —
     the full build alone then — unless every path is an edit of a published
@@ -224,7 +228,11 @@ def render_saved(config: Config, cache: BuildCache, saved: set[Path], rel_to: Pa
     the same URLs, using only images the last build published, and the site
     model made with them is free of errors (links and anchors included).
     The bytes are those the full build will make for these pages, as long
-    as nothing else changed; the full build always follows and decides."""
+    as nothing else changed; the full build always follows and decides.
+    `last`: the site model and image plan of the last full build; when only
+    the text of the saved documents changed (no field, link, image or
+    heading anchor), their pages are rendered from it, without relating ten
+    thousand documents again."""
     if not saved or not cache.pages:
         return None
     now = build_time().astimezone(config.tz)
@@ -246,6 +254,10 @@ def render_saved(config: Config, cache: BuildCache, saved: set[Path], rel_to: Pa
         if own_pages(doc) != own_pages(known.doc):
             return None  # a new URL: links to it everywhere, the old page to remove
         fresh[path] = doc
+    if last is not None and last[0].now.date() == now.date() and all(_text_only(cache.docs[p].doc, d) for p, d in fresh.items()):
+        site, images = last
+        jobs = {job.path: job for doc in fresh.values() for job in own_page_jobs(site, images, doc)}
+        return _render_jobs(config, site, images, jobs)
     docs = [fresh.get(path, entry.doc) for path, entry in cache.docs.items() if entry.doc is not None]
     problems = Problems(rel_to=rel_to)
     site = build_site_model(config, content_of(docs, config, now), now, problems, dict(cache.slugs))
@@ -265,6 +277,27 @@ def render_saved(config: Config, cache: BuildCache, saved: set[Path], rel_to: Pa
     if len(by_source) != len(fresh):
         return None
     jobs = {job.path: job for doc in by_source.values() for job in own_page_jobs(site, images, doc)}
+    return _render_jobs(config, site, images, jobs)
+
+
+_ANCHOR = re.compile(r'\sid="([^"]*)"')
+
+
+def _text_only(old: Doc | None, new: Doc) -> bool:
+    """Only the wording of the body (and so its summary) differs: every field,
+    link, image and heading anchor is the same, so no other page and no
+    relation between documents can change."""
+    if old is None or type(old) is not type(new) or isinstance(new, Slogan):
+        return False  # (a slogan's page lists every slogan: made from the documents, not passed one)
+    wording = {"body_html": old.body_html}
+    if hasattr(old, "summary"):
+        wording["summary"] = old.summary
+    if replace(new, **wording) != old:
+        return False
+    return _ANCHOR.findall(new.body_html) == _ANCHOR.findall(old.body_html)
+
+
+def _render_jobs(config: Config, site: SiteModel, images: dict, jobs: dict) -> dict[str, bytes] | None:
     env = make_environment(site, images, hash_assets(theme_assets(config)))
     pages = {}
     for job in jobs.values():
@@ -308,6 +341,7 @@ class Rebuilder:
         self._changed: set[Path] = set()  # paths changed since the last build started
         self._unknown = False  # a change without a path: no express
         self._written: dict[str, str] = {}  # pages the express path wrote since the last full build: hash of the bytes
+        self._last: tuple[SiteModel, dict] | None = None  # the last full build's site model and image plan
         self._search: threading.Thread | None = None  # refreshing the search index after a build
         self._search_cancel = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="bangyang-rebuild", daemon=True)
@@ -351,7 +385,10 @@ class Rebuilder:
                     self.saved_at = cache_file(config.cache_dir, config.output_dir)
                     self.cache = load_cache(self.saved_at)
                     before = None
+                self._last = None
                 result = build(config, problems, self.cache, search=False, preview=True)
+                if result.site is not None and result.images is not None:
+                    self._last = (result.site, result.images)
                 c = self.cache
                 self.log(
                     f"已重新生成 rebuilt in {result.seconds:.2f} s: 读取 {c.docs_parsed} 个文件（{c.docs_reused} 个未变），"
@@ -409,7 +446,7 @@ class Rebuilder:
         build (see `render_saved`); anything unusual leaves it to the full build."""
         started = time.perf_counter()
         try:
-            pages = render_saved(config, self.cache, changed, self.site_dir)
+            pages = render_saved(config, self.cache, changed, self.site_dir, self._last)
         except Exception as exc:  # noqa: BLE001 - the full build that follows does it properly and reports
             self.log(f"快速预览跳过 express skipped: {type(exc).__name__}: {exc}")
             return

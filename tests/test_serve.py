@@ -266,6 +266,42 @@ def test_an_edit_is_shown_first_by_the_express_path(site, dev, monkeypatch):
     assert "新的事迹" in _get(server, "/profiles/zhang/")[2].decode()
 
 
+def test_a_text_edit_is_rendered_from_the_last_site_model_and_other_edits_relate_the_site_again(site, dev, monkeypatch):
+    _write_profile(site)
+    for i, name in enumerate(("李晓红", "王秀兰", "赵刚")):
+        _write_profile(site, name=name, rel=f"content/profiles/p{i}/index.md")  # related to 张晓明: same category
+    server = dev()
+    related: list[int] = []
+    real_model = serve_module.build_site_model
+    monkeypatch.setattr(serve_module, "build_site_model", lambda *a, **k: related.append(1) or real_model(*a, **k))
+    seen: dict[str, bytes] = {}
+    real_build = serve_module.build
+    zhang = server.out_dir / "profiles/zhang/index.html"
+
+    def build_after_express(*args, **kwargs):
+        seen["express"] = zhang.read_bytes()
+        result = real_build(*args, **kwargs)
+        seen["full"] = zhang.read_bytes()
+        return result
+
+    monkeypatch.setattr(serve_module, "build", build_after_express)
+    edits = [
+        (lambda: _write_profile(site, body="只改了正文的字。"), "只改了正文的字", 0),
+        (lambda: _write_profile(site, body="只改了正文的字。", summary="换了一句简介"), "换了一句简介", 0),
+        # A field other pages show too (the card on the related profiles' pages): the site is related again.
+        (lambda: _write_profile(site, name="张晓明同志", body="只改了正文的字。", summary="换了一句简介"), "张晓明同志", 1),
+    ]
+    for number, (edit, text, relate) in enumerate(edits, 1):
+        before, related[:] = server.rebuilder.builds, []
+        edit()
+        _settle(server, before)
+        assert server.rebuilder.expressed == number
+        assert len(related) == relate
+        assert text in seen["express"].decode()
+        assert seen["express"] == seen["full"]  # the related profiles, the category: all as the full build makes them
+        assert "李晓红" in seen["express"].decode() and seen["express"].decode().count('class="pcard"') == 3
+
+
 def test_new_files_templates_and_settings_take_the_full_path(site, dev):
     _write_profile(site)
     site.write("templates/404.html", '{% extends "base.html" %}{% block main %}<p>找不到</p>{% endblock %}\n')
