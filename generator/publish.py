@@ -323,7 +323,7 @@ class Release:
             os.replace(folder, doomed)
         except OSError:
             doomed = folder
-        removal = threading.Thread(target=shutil.rmtree, args=(doomed,), kwargs={"ignore_errors": True})
+        removal = threading.Thread(target=_delete, args=(doomed,))
         removal.start()
         self._removals.append(removal)
 
@@ -405,7 +405,18 @@ def _remove_leftovers(output_dir: Path) -> None:
     for path in output_dir.parent.glob(f".{output_dir.name}.*-*"):
         parts = path.name.rsplit("-", 2)
         if len(parts) == 3 and parts[1].isdigit() and not _alive(int(parts[1])):
+            _delete(path)
+
+
+def _delete(path: Path) -> None:
+    """A folder with all in it; a file or a symbolic link (never what it points at) itself."""
+    try:
+        if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink()
+    except OSError:
+        pass  # tried again by the next build (a leftover) or left for the user
 
 
 def _alive(pid: int) -> bool:

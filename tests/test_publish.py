@@ -158,3 +158,26 @@ def test_the_search_index_is_rebuilt_only_when_searchable_pages_change(site, mon
     assert (site.out / "pagefind/pagefind.js").is_file()
     site.write("content/profiles/张晓明.md", GOOD.replace("一线", "一线，风雨无阻"))
     assert site.run("build") == 0 and len(runs) == 2
+
+
+def test_a_file_or_a_link_named_like_the_spare_is_removed_never_followed(site, tmp_path):
+    site.write("content/profiles/张晓明.md", GOOD)
+    keep = tmp_path / "elsewhere"
+    keep.mkdir()
+    (keep / "important.txt").write_text("别删", encoding="utf-8")
+    spare = site.root / ".output.spare"
+    spare.symlink_to(keep, target_is_directory=True)
+    assert site.run("build") == 0
+    assert spare.is_symlink()  # no release was swapped out yet
+    site.write("content/profiles/王秀兰.md", GOOD.replace("张晓明", "王秀兰"))
+    assert site.run("build") == 0
+    assert (keep / "important.txt").read_text(encoding="utf-8") == "别删"  # the link's target untouched
+    assert spare.is_dir() and not spare.is_symlink()  # a real spare now
+    others = [p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name not in (".output.lock", ".output.spare")]
+    assert others == []
+    shutil.rmtree(spare)
+    spare.write_text("not a folder", encoding="utf-8")
+    site.write("content/profiles/李强.md", GOOD.replace("张晓明", "李强"))
+    assert site.run("build") == 0
+    assert spare.is_dir()
+    assert (site.out / "profiles/li-qiang/index.html").is_file()
