@@ -35,7 +35,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -188,8 +187,13 @@ def _index_shard(release_dir: Path, paths: list[str], target: Path, config: Conf
         return False
     if not extended:
         problems.warn("", 0, "", "Pagefind 不是扩展版，日文等文字无法分词 (Pagefind without CJK word segmentation)", _INSTALL_HINT)
-    with tempfile.TemporaryDirectory(prefix="bangyang-search-") as tmp:
-        staged = Path(tmp) / "site"
+    # Staged beside the shard's index, inside the release folder: a build killed
+    # meanwhile leaves it with the release, which the next build removes
+    # (the system's temporary folder would keep it for good).
+    tmp = target.with_name(f"{target.name}-pages")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        staged = tmp / "site"
         for rel in paths:
             page = staged / rel
             page.parent.mkdir(parents=True, exist_ok=True)
@@ -199,8 +203,8 @@ def _index_shard(release_dir: Path, paths: list[str], target: Path, config: Conf
             "--site",
             str(staged),
             "--output-path",
-            str(target.absolute()),  # Pagefind runs in the temporary folder
-            # (cwd is the temporary folder: no stray pagefind.yml applies.)
+            str(target.absolute()),  # Pagefind runs in the staging folder
+            # (cwd is the staging folder: no stray pagefind.yml applies.)
             "--force-language",
             config.language.lower(),
             "--silent",
@@ -215,6 +219,8 @@ def _index_shard(release_dir: Path, paths: list[str], target: Path, config: Conf
         except OSError as exc:
             problems.error("", 0, "", f"无法运行搜索索引程序 Pagefind：{exc} (cannot run Pagefind)", _INSTALL_HINT)
             return False
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     if done.returncode != 0 or not (target / "pagefind.js").is_file():
         output = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
         last = " / ".join(line.strip() for line in output.splitlines()[-5:] if line.strip()) or f"exit code {done.returncode}"

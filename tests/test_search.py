@@ -444,3 +444,24 @@ def test_shards_are_indexed_side_by_side_only_as_cores_and_free_memory_allow(mon
 
     monkeypatch.setattr(search.os, "sysconf", unknown)
     assert search.shard_workers(10) == 1
+
+
+def test_pages_are_staged_for_pagefind_inside_the_release_and_removed_after(site, monkeypatch):
+    site.write("content/profiles/a.md", "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\n---\n学雷锋。\n")
+    staged: list[Path] = []
+    real_run = search.subprocess.run
+
+    def run(command, **kwargs):
+        staged.append(Path(command[command.index("--site") + 1]))
+        assert any(staged[-1].rglob("index.html"))  # the pages are there while Pagefind runs
+        return real_run(command, **kwargs)
+
+    monkeypatch.setattr(search.subprocess, "run", run)
+    assert site.run("build") == 0
+    (folder,) = staged
+    # In the release folder (a sibling of output/ while it is written): a killed
+    # build leaves it with the release, which the next build removes.
+    assert folder.is_relative_to(site.root) and folder.parent.parent.parent == site.root
+    assert folder.parent.parent.name.startswith(".output.new-")
+    assert not folder.parent.exists()
+    assert not [p for p in site.out.rglob("*") if "-pages" in p.name]
