@@ -129,10 +129,11 @@ class Release:
         self.output_dir = output_dir
         self.problems = problems
         output_dir.parent.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(output_dir)
+        self._removals: list[threading.Thread] = []
+        for leftover in _leftovers(output_dir):
+            self._remove_later(leftover)  # a killed build's whole release: not on the critical path
         self.dir = output_dir.parent / f".{output_dir.name}.new-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.over = over if over is not None and output_dir.is_dir() else None
-        self._removals: list[threading.Thread] = []
         self.fresh = 0  # files written rather than linked
         # A spare release becomes this one's folder: renamed first, so a build
         # killed while updating it leaves an ordinary leftover, never a half spare.
@@ -400,12 +401,14 @@ def _take_spare(spare: Path, target: Path) -> bool:
     return True
 
 
-def _remove_leftovers(output_dir: Path) -> None:
-    """Folders of builds that died (their process is gone) are removed."""
+def _leftovers(output_dir: Path) -> list[Path]:
+    """Folders of builds that died (their process is gone)."""
+    found = []
     for path in output_dir.parent.glob(f".{output_dir.name}.*-*"):
         parts = path.name.rsplit("-", 2)
         if len(parts) == 3 and parts[1].isdigit() and not _alive(int(parts[1])):
-            _delete(path)
+            found.append(path)
+    return found
 
 
 def _delete(path: Path) -> None:
