@@ -406,7 +406,7 @@ def _leftovers(output_dir: Path) -> list[Path]:
     found = []
     for path in output_dir.parent.glob(f".{output_dir.name}.*-*"):
         parts = path.name.rsplit("-", 2)
-        if len(parts) == 3 and parts[1].isdigit() and not _alive(int(parts[1])):
+        if len(parts) == 3 and parts[1].isdigit() and not process_alive(int(parts[1])):
             found.append(path)
     return found
 
@@ -422,7 +422,9 @@ def _delete(path: Path) -> None:
         pass  # tried again by the next build (a leftover) or left for the user
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether another process with this id runs (this process counts as gone:
+    its own leftovers are from a build that already ended)."""
     if pid == os.getpid():
         return False
     if os.name == "nt":

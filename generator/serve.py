@@ -58,7 +58,7 @@ from .images import ImageCache, plan_images
 from .load import MARKDOWN_SUFFIXES, content_of, is_ignored, is_published, load_document
 from .models import Doc, Slogan
 from .problems import BuildFailed, Problem, Problems
-from .publish import BuildLocked, OutputLock, link_or_copy
+from .publish import BuildLocked, OutputLock, link_or_copy, process_alive
 from .render import make_environment, own_page_jobs, own_pages, render_page
 from .search import index_release
 from .site import SiteModel, build_site_model
@@ -517,7 +517,12 @@ def refresh_search_index(
     With `pages` (path, hash of its bytes) and the shard keys `known` from the
     last refresh, only the shards whose pages changed are indexed again.
     Returns the new shard keys."""
-    scratch = Path(tempfile.mkdtemp(prefix=".serve-search-", dir=live.parent))
+    for old in live.parent.glob(".serve-search-*-*"):
+        # A serve that was killed while indexing left its scratch folder.
+        pid = old.name.split("-")[2]
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".serve-search-{os.getpid()}-", dir=live.parent))
     try:
         found = [p.relative_to(live).as_posix() for p in live.rglob("*.html")] if pages is None else [p for p, _ in pages]
         for rel in found:

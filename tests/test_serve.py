@@ -367,3 +367,15 @@ def test_a_save_reloads_the_open_page_once_and_other_pages_not_at_all(site, dev,
     page.wait_for_timeout(500)
     assert server.rebuilder.expressed == 1
     assert loads == ["zhang"]
+
+
+def test_a_killed_serves_search_scratch_folder_is_removed(site, dev):
+    _write_profile(site)
+    cache = site.root / ".bangyang-cache"
+    dead = cache / ".serve-search-999999999-abcd"  # no such process
+    (dead / "profiles").mkdir(parents=True)
+    (dead / "profiles/index.html").write_text("<p>旧的</p>", encoding="utf-8")
+    server = dev()
+    server.rebuilder.wait_search()
+    assert not dead.exists()
+    assert not list(cache.glob(".serve-search-*"))  # this serve's own scratch folder is gone too
