@@ -26,7 +26,7 @@ from .load import Content, is_ignored, load_content
 from .models import ImageRef
 from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, Release, build_id_of, link_or_copy
-from .quick import build_time  # noqa: F401 - also imported from here
+from .quick import build_time
 from .render import plan_pages, render_pages
 from .search import BUNDLE, SHARDS_FILE, index_release
 from .site import SiteModel, build_site_model
@@ -302,7 +302,7 @@ def _live_release_intact(config: Config, cache: BuildCache, inputs: str, search:
     if record is None or record.inputs != inputs:
         return False
     live = config.output_dir
-    if build_id_of(live) != record.build_id or (search and not (live / "pagefind" / "pagefind.js").is_file()):
+    if build_id_of(live) != record.build_id or (search and not (live / BUNDLE / "pagefind.js").is_file()):
         return False
     prefix = str(live) + os.sep
     return all(file_id(prefix + rel) == fid for rel, (_, fid) in record.files.items())
@@ -324,9 +324,9 @@ def _set_aside_index(release: Release) -> Path | None:
 
 
 def _carry_search_index(live: Path, release_dir: Path) -> None:
-    index = live / "pagefind"
-    if index.is_dir() and not (release_dir / "pagefind").exists():
-        shutil.copytree(index, release_dir / "pagefind", copy_function=link_or_copy)
+    index = live / BUNDLE
+    if index.is_dir() and not (release_dir / BUNDLE).exists():
+        shutil.copytree(index, release_dir / BUNDLE, copy_function=link_or_copy)
 
 
 def hash_assets(assets: dict[str, bytes]) -> dict[str, str]:

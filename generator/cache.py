@@ -25,13 +25,13 @@ import functools
 import hashlib
 import os
 import pickle
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .models import Doc
 from .problems import Problem
+from .quick import code_stamp
 
 Stamp = tuple[str, int, int]  # (path, size, mtime_ns); (-1, -1) when missing
 FileId = tuple[int, int, int]  # (inode, size, mtime_ns) of a written file
@@ -137,16 +137,9 @@ def cache_file(cache_dir: Path, output_dir: Path) -> Path:
     return cache_dir / f"build-{name}.pickle"
 
 
-@functools.cache
 def code_version() -> str:
-    """Changes with bangyang's own code (any edit of generator/*.py, not only a
-    release), Python and Python-Markdown: cached documents hold objects and
-    HTML that those made."""
-    import markdown
-
-    here = Path(__file__).parent
-    stamps = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in here.glob("*.py"))
-    return digest((stamps, sys.version, markdown.__version__))
+    """Changes with bangyang's own code, Python and Python-Markdown (quick.code_stamp)."""
+    return digest(code_stamp())
 
 
 def load_cache(path: Path) -> BuildCache:

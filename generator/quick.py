@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import importlib.util
 import json
@@ -68,14 +69,22 @@ def manifest_path(cache_file: Path) -> Path:
     return cache_file.with_suffix(".quick.json")
 
 
-def settings_key(config: Config, rel_to: Path | None) -> str:
-    """Code, Python, Markdown and the settings (site.toml and the command line)."""
+@functools.cache
+def code_stamp() -> tuple:
+    """bangyang's own code (any edit of generator/*.py, not only a release),
+    Python and the installed Python-Markdown, by stamps: nothing is imported.
+    Cached documents hold objects and HTML that these made (cache.py)."""
     here = Path(__file__).parent
     code = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in here.glob("*.py"))
     spec = importlib.util.find_spec("markdown")
     markdown = _stamp(spec.origin) if spec is not None and spec.origin else None
+    return (code, sys.version, markdown)
+
+
+def settings_key(config: Config, rel_to: Path | None) -> str:
+    """Code, Python, Markdown and the settings (site.toml and the command line)."""
     h = hashlib.blake2b(digest_size=16)
-    for part in (MANIFEST_FORMAT, code, sys.version, markdown, repr(config), str(rel_to)):
+    for part in (MANIFEST_FORMAT, code_stamp(), repr(config), str(rel_to)):
         h.update(repr(part).encode())
         h.update(b"\0")
     return h.hexdigest()

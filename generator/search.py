@@ -229,21 +229,6 @@ def _index_shard(release_dir: Path, paths: list[str], target: Path, config: Conf
     return True
 
 
-def stage_pages(release_dir: Path, staged: Path) -> int:
-    """Copy the pages marked for search to `staged`, Han characters split
-    into one word each. Returns how many pages were staged."""
-    count = 0
-    for path in _html_files(release_dir):
-        data = path.read_bytes()
-        if _MARKER not in data:
-            continue
-        target = staged / path.relative_to(release_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(split_han(data.decode("utf-8", "replace")), encoding="utf-8")
-        count += 1
-    return count
-
-
 def split_han(html: str) -> str:
     """A zero width space between neighbouring Han characters in text, also
     where only tags come between them (学<b>雷</b>锋, 单位</dt><dd>茅箭: Pagefind

@@ -51,7 +51,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from .build import build, build_time, hash_assets, site_images, theme_assets
+from .build import build, hash_assets, site_images, theme_assets
 from .cache import BuildCache, cache_file, load_cache, save_cache
 from .config import Config, load_config
 from .images import ImageCache, plan_images
@@ -59,6 +59,7 @@ from .load import MARKDOWN_SUFFIXES, content_of, is_ignored, is_published, load_
 from .models import Doc, Slogan
 from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, link_or_copy, process_alive
+from .quick import build_time
 from .render import make_environment, own_page_jobs, own_pages, render_page
 from .search import index_release
 from .site import SiteModel, build_site_model
