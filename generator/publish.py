@@ -200,7 +200,7 @@ class Release:
     def write(self, rel: str, data: bytes, owner: str) -> Path | None:
         """Write `rel`; returns the file written (None when the path was taken).
         Bytes the live output already holds in that very file are linked, not written."""
-        digest = _hash(data)
+        digest = content_hash(data)
         known = self.known.get(rel)
         if known is not None and known[0] == digest and known[1] is not None and file_id(self.output_dir / rel) == known[1]:
             return self.link_from_live(rel, digest, owner, known[1])
@@ -229,7 +229,7 @@ class Release:
         return path
 
     def copy(self, rel: str, source: Path, owner: str) -> None:
-        path = self.claim(rel, owner, _hash(source.read_bytes()))
+        path = self.claim(rel, owner, content_hash(source.read_bytes()))
         if path is not None:
             shutil.copyfile(source, path)
             self.fresh += 1
@@ -269,7 +269,7 @@ class Release:
         """A hash of every file's path and bytes (known from what was written, so
         nothing is read back): the same content gives the same id, and a kiosk
         reloads only for a real change."""
-        return _hash("\n".join(f"{rel}\0{digest}" for rel, digest in sorted(self.digests.items())).encode())[:16]
+        return content_hash("\n".join(f"{rel}\0{digest}" for rel, digest in sorted(self.digests.items())).encode())[:16]
 
     def commit(self) -> None:
         """Swap the finished release in; the old one is removed afterwards, in a
@@ -359,7 +359,8 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _hash(data: bytes) -> str:
+def content_hash(data: bytes) -> str:
+    """The hash a release records for a file's bytes (the release id, serve's changed pages)."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 

@@ -58,7 +58,7 @@ from .images import ImageCache, plan_images
 from .load import MARKDOWN_SUFFIXES, content_of, is_ignored, is_published, load_document
 from .models import Doc, Slogan
 from .problems import BuildFailed, Problem, Problems
-from .publish import BuildLocked, OutputLock, link_or_copy, process_alive
+from .publish import BuildLocked, OutputLock, content_hash, link_or_copy, process_alive
 from .quick import build_time
 from .render import make_environment, own_page_jobs, own_pages, render_page
 from .search import index_release
@@ -177,12 +177,6 @@ def page_url(base: str, rel: str) -> str:
     if rel == "index.html" or rel.endswith("/index.html"):
         rel = rel[: -len("index.html")]
     return base + rel
-
-
-def _page_digest(data: bytes) -> str:
-    # The hash the build records for a page's bytes (publish.py): an express
-    # page the full build writes again unchanged is then not reported again.
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 # Files whose change no open page shows by itself: a changed page's own HTML
@@ -463,7 +457,7 @@ class Rebuilder:
                     if target.read_bytes() == data:
                         continue
                     _write_atomically(target, data)
-                    written[rel] = _page_digest(data)
+                    written[rel] = content_hash(data)  # as the build records it: an unchanged rewrite is not reported again
         except (OSError, BuildLocked) as exc:
             self.log(f"快速预览跳过 express skipped: {exc}")
             return
@@ -613,10 +607,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         rel = raw_path[len(base) :]
         if rel == RELOAD_PATH + "reload.js":
-            script = _reload_script(base)
             # Asked for by its version (as injected), a reload needs not fetch it again.
-            cache = {"Cache-Control": "max-age=3600"} if urllib.parse.parse_qs(split.query).get("v") == [_script_version(script)] else None
-            self._send(200, script, "text/javascript; charset=utf-8", head, cache)
+            cache = {"Cache-Control": "max-age=3600"} if urllib.parse.parse_qs(split.query).get("v") == [srv.reload_version] else None
+            self._send(200, srv.reload_script, "text/javascript; charset=utf-8", head, cache)
             return
         if rel == RELOAD_PATH + "poll":
             query = urllib.parse.parse_qs(split.query)
@@ -704,6 +697,9 @@ class DevHTTPServer(http.server.ThreadingHTTPServer):
         self.base_path = base_path
         self.state = state
         self.poll_timeout = poll_timeout
+        # Read once: every HTML response carries the script's version.
+        self.reload_script = _reload_script(base_path)
+        self.reload_version = _script_version(self.reload_script)
 
     def root(self) -> Path:
         return self.out_dir
@@ -711,8 +707,7 @@ class DevHTTPServer(http.server.ThreadingHTTPServer):
     def inject(self, html: bytes, epoch: int | None = None, url: str = "") -> bytes:
         epoch = self.state.epoch if epoch is None else epoch
         page = f' data-page="{html_escape(url)}"' if url else ""
-        version = _script_version(_reload_script(self.base_path))
-        tag = f'<script src="{self.base_path}{RELOAD_PATH}reload.js?v={version}" data-epoch="{epoch}"{page}></script>'.encode()
+        tag = f'<script src="{self.base_path}{RELOAD_PATH}reload.js?v={self.reload_version}" data-epoch="{epoch}"{page}></script>'.encode()
         index = html.rfind(b"</body>")
         return html[:index] + tag + html[index:] if index >= 0 else html + tag
 
