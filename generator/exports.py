@@ -10,11 +10,9 @@ not depend on the build time while there are activities.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.metadata
 import json
-import os
 import zoneinfo
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -23,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import __version__
-from .cache import digest
+from .cache import digest, stamp
 from .images import PublishedImage
 from .links import SiteLinks
 from .models import Activity, Doc, ImageRef, Profile, Slogan
@@ -223,10 +221,9 @@ def calendars(site: SiteModel, links: SiteLinks, made: dict | None = None) -> di
 
 def _zone(name: str, first: int, last: int, made: dict) -> bytes:
     """VTIMEZONE for whole years; `made` keeps it from one build to the next,
-    under the zone data and icalendar that made it."""
-    import icalendar
-
-    key = (name, first, last, _zone_source(name), icalendar.__version__)
+    under the zone data that made it (a new icalendar discards the whole
+    cache: quick.code_stamp)."""
+    key = (name, first, last, _zone_source(name))
     if key not in made:
         made.clear()  # only the last one is wanted again
         made[key] = _vtimezone(name, first, last)
@@ -237,10 +234,9 @@ def _zone_source(name: str) -> tuple[object, ...]:
     """The zone data a ZoneInfo of `name` reads: the system's file (its stamp)
     or the tzdata package (its version)."""
     for root in zoneinfo.TZPATH:
-        path = os.path.join(root, name)
-        with contextlib.suppress(OSError):
-            st = os.stat(path)
-            return (path, st.st_size, st.st_mtime_ns)
+        found = stamp(Path(root, name))
+        if found[1] != -1:
+            return found
     try:
         return ("tzdata", importlib.metadata.version("tzdata"))
     except importlib.metadata.PackageNotFoundError:

@@ -198,7 +198,7 @@ _URLSET_HEAD = f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMA
 
 def _escape_text(text: str) -> str:
     """Text content as ElementTree escapes it (quotes stay as they are)."""
-    return xml_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(xml_text(text), quote=False)
 
 
 def _url_entry(loc: str, lastmod: str) -> bytes:

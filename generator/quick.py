@@ -72,13 +72,16 @@ def manifest_path(cache_file: Path) -> Path:
 @functools.cache
 def code_stamp() -> tuple:
     """bangyang's own code (any edit of generator/*.py, not only a release),
-    Python and the installed Python-Markdown, by stamps: nothing is imported.
-    Cached documents hold objects and HTML that these made (cache.py)."""
+    Python, and the installed Python-Markdown and icalendar, by stamps:
+    nothing is imported. The build cache holds HTML and calendar pieces that
+    these made (cache.py, exports.py)."""
     here = Path(__file__).parent
     code = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in here.glob("*.py"))
-    spec = importlib.util.find_spec("markdown")
-    markdown = _stamp(spec.origin) if spec is not None and spec.origin else None
-    return (code, sys.version, markdown)
+    libraries = []
+    for name in ("markdown", "icalendar"):
+        spec = importlib.util.find_spec(name)
+        libraries.append(_stamp(spec.origin) if spec is not None and spec.origin else None)
+    return (code, sys.version, libraries)
 
 
 def settings_key(config: Config, rel_to: Path | None) -> str:
