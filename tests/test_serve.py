@@ -357,8 +357,12 @@ def test_a_save_reloads_the_open_page_once_and_other_pages_not_at_all(site, dev,
     other = page.context.new_page()
     other.goto(server.url + "profiles/li/")
     loads: list[str] = []
+    updates: list[str] = []  # updated in place, without a reload
     page.on("load", lambda *_: loads.append("zhang"))
     other.on("load", lambda *_: loads.append("li"))
+    page.context.expose_function("noteUpdate", lambda name: updates.append(name))
+    for pg, name in ((page, "zhang"), (other, "li")):
+        pg.evaluate(f"document.addEventListener('bangyang:updated', () => window.noteUpdate('{name}'))")
     page.wait_for_timeout(300)  # both pages are polling
     before = server.rebuilder.builds
     _write_profile(site, body="保存一次，页面只刷新一次。")
@@ -366,7 +370,7 @@ def test_a_save_reloads_the_open_page_once_and_other_pages_not_at_all(site, dev,
     _settle(server, before)
     page.wait_for_timeout(500)
     assert server.rebuilder.expressed == 1
-    assert loads == ["zhang"]
+    assert loads + updates == ["zhang"]
 
 
 def test_a_killed_serves_search_scratch_folder_is_removed(site, dev):
@@ -379,3 +383,88 @@ def test_a_killed_serves_search_scratch_folder_is_removed(site, dev):
     server.rebuilder.wait_search()
     assert not dead.exists()
     assert not list(cache.glob(".serve-search-*"))  # this serve's own scratch folder is gone too
+
+
+ACTIVITY = """---
+title: 世界读书日·书香公路读书分享会
+theme: 全民阅读
+start: 2026-04-23 15:00
+location: 十堰市公路事业发展中心职工书屋
+gallery: [{photos}]
+---
+4月23日，中心在职工书屋举办“书香公路”读书分享会。
+
+{more}
+"""
+READING = "content/activities/shuxiang/index.md"
+
+
+def _write_activity(site, more="## 活动回顾\n\n分享会上，大家交流读书心得。", photos=("1.jpg", "2.jpg")):
+    for i, name in enumerate(photos):
+        if not (site.root / "content/activities/shuxiang" / name).exists():
+            site.image(f"content/activities/shuxiang/{name}", color=("#c8102e", "#1d4ed8", "#15803d")[i % 3])
+    site.write(READING, ACTIVITY.format(photos=", ".join(photos), more=more))
+
+
+def _open_for_updates(page, url: str) -> list[str]:
+    """Opens `url`; returns the list its loads are recorded in. The page counts
+    its in-place updates in window.updates and keeps a marker a reload would lose."""
+    loads: list[str] = []
+    page.goto(url)
+    page.on("load", lambda *_: loads.append(page.url))
+    page.evaluate(
+        "window.kept = 'same document'; window.updates = 0;"
+        "document.addEventListener('bangyang:updated', () => { window.updates += 1; })"
+    )
+    # The reload script fetches the HTML this page was served as once it has loaded.
+    page.wait_for_function(
+        "performance.getEntriesByType('resource').some(e => e.initiatorType === 'xmlhttprequest' && e.name === location.href)"
+    )
+    return loads
+
+
+@pytest.mark.browser
+def test_a_save_updates_the_open_page_in_place_and_keeps_what_its_scripts_did(site, dev, page):
+    _write_activity(site)
+    server = dev()
+    page.set_viewport_size({"width": 800, "height": 600})
+    loads = _open_for_updates(page, server.url + "activities/shuxiang/")
+    page.click("#large-toggle")  # 大字版: the theme's script sets a class and the button's text
+    assert page.evaluate("document.documentElement.classList.contains('large')")
+    page.evaluate("window.scrollTo(0, 200)")
+    # A changed sentence, a new paragraph, a new heading and a list: plain content.
+    _write_activity(site, more="## 活动回顾\n\n分享会上，职工们交流读书心得。\n\n## 参与方式\n\n- 到工会登记\n- 每月一书\n\n读书会后，大家在书屋合影留念。")
+    page.wait_for_function("document.querySelector('main').innerText.includes('大家在书屋合影留念')", timeout=10000)
+    main = page.inner_text("main")
+    assert "职工们交流读书心得" in main and "大家交流读书心得" not in main
+    assert page.locator("main h2", has_text="参与方式").get_attribute("id")  # the heading keeps its anchor
+    assert page.locator("main li", has_text="每月一书").count() == 1
+    assert page.evaluate("window.kept") == "same document" and loads == []
+    assert page.evaluate("window.updates") == 1
+    assert page.evaluate("document.documentElement.classList.contains('large')")
+    assert page.inner_text("#large-toggle") == "标准版"
+    assert page.evaluate("window.scrollY") >= 150
+    # The lightbox the script built for the gallery still works.
+    page.locator(".gallery a").first.click()
+    page.locator("dialog[open]").wait_for(state="visible", timeout=5000)
+    assert page.evaluate("document.querySelectorAll('dialog.lightbox, dialog[open]').length") >= 1
+    page.keyboard.press("Escape")
+    # The same page and a second edit: the in-place update compares with what it showed last.
+    _write_activity(site, more="## 活动回顾\n\n第二次修改后的回顾。")
+    page.wait_for_function("document.querySelector('main').innerText.includes('第二次修改后的回顾')", timeout=10000)
+    assert "参与方式" not in page.inner_text("main")
+    assert page.evaluate("window.kept") == "same document" and page.evaluate("window.updates") == 2
+
+
+@pytest.mark.browser
+def test_a_change_a_script_may_have_hooked_reloads_the_page(site, dev, page):
+    _write_activity(site)
+    server = dev()
+    loads = _open_for_updates(page, server.url + "activities/shuxiang/")
+    assert page.locator(".gallery a").count() == 2
+    # A third photo: the gallery's links carry data-* attributes the lightbox read when it started.
+    _write_activity(site, photos=("1.jpg", "2.jpg", "3.jpg"))
+    page.wait_for_function("document.querySelectorAll('.gallery a').length === 3", timeout=15000)
+    assert page.evaluate("window.kept") is None and len(loads) >= 1
+    page.locator(".gallery a").nth(2).click()
+    assert page.locator(".lightbox-count").inner_text() == "第 3 张，共 3 张"
