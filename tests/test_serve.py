@@ -413,8 +413,7 @@ def _open_for_updates(page, url: str) -> list[str]:
     page.goto(url)
     page.on("load", lambda *_: loads.append(page.url))
     page.evaluate(
-        "window.kept = 'same document'; window.updates = 0;"
-        "document.addEventListener('bangyang:updated', () => { window.updates += 1; })"
+        "window.kept = 'same document'; window.updates = 0;document.addEventListener('bangyang:updated', () => { window.updates += 1; })"
     )
     # The reload script fetches the HTML this page was served as once it has loaded.
     page.wait_for_function(
@@ -433,7 +432,10 @@ def test_a_save_updates_the_open_page_in_place_and_keeps_what_its_scripts_did(si
     assert page.evaluate("document.documentElement.classList.contains('large')")
     page.evaluate("window.scrollTo(0, 200)")
     # A changed sentence, a new paragraph, a new heading and a list: plain content.
-    _write_activity(site, more="## 活动回顾\n\n分享会上，职工们交流读书心得。\n\n## 参与方式\n\n- 到工会登记\n- 每月一书\n\n读书会后，大家在书屋合影留念。")
+    _write_activity(
+        site,
+        more="## 活动回顾\n\n分享会上，职工们交流读书心得。\n\n## 参与方式\n\n- 到工会登记\n- 每月一书\n\n读书会后，大家在书屋合影留念。",
+    )
     page.wait_for_function("document.querySelector('main').innerText.includes('大家在书屋合影留念')", timeout=10000)
     main = page.inner_text("main")
     assert "职工们交流读书心得" in main and "大家交流读书心得" not in main
