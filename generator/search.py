@@ -35,6 +35,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -82,9 +83,11 @@ def index_release(
     live: Path | None = None,
     known: dict[str, str] | None = None,
     previous: Path | None = None,
-) -> dict[str, str]:
+    cancel: threading.Event | None = None,
+) -> dict[str, str] | None:
     """Index the pages of `release_dir` into `release_dir/pagefind/`, in shards
-    of at most SHARD_PAGES pages, and return each shard's key.
+    of at most SHARD_PAGES pages, and return each shard's key; None when
+    `cancel` was set meanwhile (serve: a save came; Pagefind is stopped).
 
     `pages` (path, hash of its bytes) are the pages marked for search; without
     them every page of the folder is read to find them. A shard whose key is
@@ -128,11 +131,11 @@ def index_release(
     scratch = [(shard, paths, release_dir / f".{BUNDLE}-shard-{shard}") for shard, paths in todo]
     workers = shard_workers(len(todo), config.jobs)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        done = list(pool.map(lambda job: _index_shard(release_dir, job[1], job[2], config, problems), scratch))
+        done = list(pool.map(lambda job: _index_shard(release_dir, job[1], job[2], config, problems, cancel), scratch))
     if not all(done):
         for _, _, folder in scratch:
             shutil.rmtree(folder, ignore_errors=True)
-        return {}
+        return None if cancel is not None and cancel.is_set() and not problems else {}
     for shard, _, folder in scratch:
         target = shard_dir(bundle, shard)
         target.mkdir(parents=True, exist_ok=True)
@@ -180,7 +183,9 @@ def _carry_shard(source: Path, target: Path, previous: Path | None = None) -> bo
     return True
 
 
-def _index_shard(release_dir: Path, paths: list[str], target: Path, config: Config, problems: Problems) -> bool:
+def _index_shard(
+    release_dir: Path, paths: list[str], target: Path, config: Config, problems: Problems, cancel: threading.Event | None = None
+) -> bool:
     binary, extended = _pagefind_binary()
     if binary is None:
         problems.error("", 0, "", "找不到搜索索引程序 Pagefind (Pagefind is not installed)", _INSTALL_HINT)
@@ -210,7 +215,9 @@ def _index_shard(release_dir: Path, paths: list[str], target: Path, config: Conf
             "--silent",
         ]
         try:
-            done = subprocess.run(command, capture_output=True, timeout=_TIMEOUT, env=_pagefind_env(), cwd=tmp, check=False)
+            done = _run(command, tmp, cancel)
+            if done is None:
+                return False  # cancelled: no problem to report
         except subprocess.TimeoutExpired:
             problems.error(
                 "", 0, "", f"生成搜索索引超过 {_TIMEOUT} 秒仍未完成 (Pagefind timed out)", "再构建一次；如仍超时，请报告这个问题"
@@ -227,6 +234,27 @@ def _index_shard(release_dir: Path, paths: list[str], target: Path, config: Conf
         problems.error("", 0, "", f"生成搜索索引失败 (Pagefind failed): {last}", "检查输出文件夹是否可写；如仍失败，请报告这个问题")
         return False
     return True
+
+
+def _run(command: list[str], cwd: Path, cancel: threading.Event | None) -> subprocess.CompletedProcess[bytes] | None:
+    """Run Pagefind to the end (at most _TIMEOUT seconds), or stop it as soon
+    as `cancel` is set and return None."""
+    if cancel is None:
+        return subprocess.run(command, capture_output=True, timeout=_TIMEOUT, env=_pagefind_env(), cwd=cwd, check=False)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_pagefind_env(), cwd=cwd) as proc:
+        waited = 0.0
+        while True:
+            try:
+                out, err = proc.communicate(timeout=0.05)
+                return subprocess.CompletedProcess(command, proc.returncode, out, err)
+            except subprocess.TimeoutExpired:
+                waited += 0.05
+                if cancel.is_set() or waited >= _TIMEOUT:
+                    proc.kill()
+                    proc.communicate()
+                    if cancel.is_set():
+                        return None
+                    raise
 
 
 def split_han(html: str) -> str:

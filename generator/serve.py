@@ -423,9 +423,11 @@ class Rebuilder:
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), SEARCH_NICENESS)
         try:
-            self.search_keys = refresh_search_index(
-                self.out_dir, config, Problems(rel_to=self.site_dir), self.log, searchable, self.search_keys
+            keys = refresh_search_index(
+                self.out_dir, config, Problems(rel_to=self.site_dir), self.log, searchable, self.search_keys, self._search_cancel
             )
+            if keys is not None:  # None: a save stopped it; the build after that save refreshes it
+                self.search_keys = keys
         except Exception as exc:  # noqa: BLE001 - the preview works without search; the next build tries again
             self.search_keys = {}
             self.log(f"搜索索引未更新 search index not refreshed: {type(exc).__name__}: {exc}")
@@ -506,12 +508,14 @@ def refresh_search_index(
     log=print,
     pages: list[tuple[str, str]] | None = None,
     known: dict[str, str] | None = None,
-) -> dict[str, str]:
+    cancel: threading.Event | None = None,
+) -> dict[str, str] | None:
     """Re-index the served site and swap the new pagefind/ in. The pages are
     hard-linked into a scratch folder, so the live site is never half indexed.
     With `pages` (path, hash of its bytes) and the shard keys `known` from the
     last refresh, only the shards whose pages changed are indexed again.
-    Returns the new shard keys."""
+    Returns the new shard keys; None when `cancel` was set meanwhile (the
+    live index is left as it was)."""
     for old in live.parent.glob(".serve-search-*-*"):
         # A serve that was killed while indexing left its scratch folder.
         pid = old.name.split("-")[2]
@@ -525,7 +529,9 @@ def refresh_search_index(
                 continue
             (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(live / rel, scratch / rel)
-        keys = index_release(scratch, config, problems, pages, live, known)
+        keys = index_release(scratch, config, problems, pages, live, known, cancel=cancel)
+        if keys is None:
+            return None
         fresh = scratch / "pagefind"
         if problems or not fresh.is_dir():
             for problem in problems.errors:
@@ -572,6 +578,10 @@ def _script_version(script: bytes) -> str:
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: DevHTTPServer
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes; with Nagle's algorithm the second
+    # waits for the browser's delayed ACK of the first, 40 ms on Linux: every
+    # response (a poll's answer, the page fetched for an update) paid it.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args: object) -> None:
         pass

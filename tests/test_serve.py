@@ -470,3 +470,40 @@ def test_a_change_a_script_may_have_hooked_reloads_the_page(site, dev, page):
     assert page.evaluate("window.kept") is None and len(loads) >= 1
     page.locator(".gallery a").nth(2).click()
     assert page.locator(".lightbox-count").inner_text() == "第 3 张，共 3 张"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a shell script stands in for Pagefind; /proc tells it ended")
+def test_a_save_stops_a_running_search_refresh_instead_of_waiting_for_it(site, dev, monkeypatch, tmp_path):
+    _write_profile(site)
+    server = dev()
+    keys = dict(server.rebuilder.search_keys)
+    index = sorted(p.relative_to(server.out_dir).as_posix() for p in (server.out_dir / "pagefind").rglob("*"))
+    assert keys and index
+    # From now on "Pagefind" takes half a minute: what a big site's shard costs on a slow PC.
+    pidfile = tmp_path / "pagefind.pid"
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text(f'#!/bin/sh\necho $$ > "{pidfile}"\nexec sleep 30\n')
+    slow.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow))
+    before = server.rebuilder.builds
+    _write_profile(site, body="第一次保存。")
+    assert _wait(lambda: pidfile.exists(), 15), "the search refresh did not start after the first save"
+    pid = int(pidfile.read_text())
+    started = time.monotonic()
+    _write_profile(site, body="第二次保存：不必等搜索索引。")
+    assert _wait(lambda: "不必等搜索索引" in _get(server, "/profiles/zhang/")[2].decode(), 10)
+    assert time.monotonic() - started < 10
+    assert _wait(lambda: server.rebuilder.builds >= before + 2, 10)
+    # The stopped Pagefind is gone; the live index and the keys it was made with are unchanged.
+    assert _wait(lambda: not _alive(pid), 5)
+    assert sorted(p.relative_to(server.out_dir).as_posix() for p in (server.out_dir / "pagefind").rglob("*")) == index
+    assert server.rebuilder.search_keys == keys
+    assert not list(server.out_dir.parent.glob(".serve-search-*"))  # its scratch folder is removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[-1][:1] != "Z"
+    except FileNotFoundError:
+        return False
