@@ -230,7 +230,7 @@ def _write_release(
         # Written over the live output (serve), the live index simply stays; serve refreshes it.
         if release.over is None and search:
             # Reads the written HTML; shards whose pages are unchanged are linked from the live index.
-            shards = index_release(release.dir, config, problems, searchable, config.output_dir, cache.search, previous)
+            shards = index_release(release.dir, config, problems, searchable, config.output_dir, cache.search, previous) or {}
         elif release.over is None:
             # serve's first build: keep the live index, serve refreshes it afterwards.
             _carry_search_index(config.output_dir, release.dir)

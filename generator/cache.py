@@ -114,7 +114,7 @@ class BuildCache:
     release: ReleaseRecord | None = None
     slugs: dict[str, str] = field(default_factory=dict)  # name → pinyin slug (categories, themes, tags)
     exports: dict = field(default_factory=dict)  # pieces of the exports made before: VEVENTs, JSON items (exports.py)
-    search: dict[str, str] = field(default_factory=dict)  # search index shard → key of its pages (search.py)
+    search: dict[str, dict[str, str]] = field(default_factory=dict)  # what the live search index holds (search.IndexState)
     # What the last build did, for tests and the serve log.
     docs_parsed: int = 0
     docs_reused: int = 0

@@ -58,6 +58,18 @@ _TAG_OR_TEXT = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
 
 SHARD_PAGES = 1000  # pages per index: Pagefind holds all of an index in memory (~0.35 MB a page)
 SHARDS_FILE = "shards.json"  # in pagefind/: the other indexes search.js merges into the first
+# Pages changed since the shards were made go into one small extra index,
+# pagefind/recent/, instead of their shards being indexed again: after an
+# edit Pagefind reads one page, not a thousand. Their old versions stay in
+# the shards, each carrying a hidden filter value (VERSION_FILTER) that
+# search.js excludes (`none`). Past RECENT_PAGES the shards are remade.
+RECENT = "recent"
+RECENT_PAGES = 100
+VERSION_FILTER = "bangyang-v"
+
+# What the live index holds, kept in the build cache between builds:
+# {"keys": shard → key, "base": page → hash the shards hold, "recent": page → hash in recent/}.
+IndexState = dict[str, dict[str, str]]
 
 
 def shard_count(pages: int) -> int:
@@ -75,26 +87,47 @@ def shard_dir(bundle: Path, shard: int) -> Path:
     return bundle if shard == 0 else bundle / str(shard)
 
 
+def version_ids(base: dict[str, str]) -> dict[str, str]:
+    """Each page of the shards → its hidden filter value: shard and place in
+    it, short, and the same for as long as the shard is."""
+    groups = _groups(sorted(base.items()))
+    return {path: f"{shard}.{i}" for shard, group in enumerate(groups) for i, (path, _) in enumerate(group)}
+
+
+def _groups(pages: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    count = shard_count(len(pages))
+    groups: list[list[tuple[str, str]]] = [[] for _ in range(count)]
+    for path, digest in pages:
+        groups[shard_of(path, count)].append((path, digest))
+    return groups
+
+
+def _shard_key(config: Config, groups: list[list[tuple[str, str]]], shard: int) -> str:
+    return hashlib.blake2b(repr((config.language, len(groups), groups[shard])).encode(), digest_size=16).hexdigest()
+
+
 def index_release(
     release_dir: Path,
     config: Config,
     problems: Problems,
     pages: list[tuple[str, str]] | None = None,
     live: Path | None = None,
-    known: dict[str, str] | None = None,
+    known: IndexState | None = None,
     previous: Path | None = None,
     cancel: threading.Event | None = None,
-) -> dict[str, str] | None:
+) -> IndexState | None:
     """Index the pages of `release_dir` into `release_dir/pagefind/`, in shards
-    of at most SHARD_PAGES pages, and return each shard's key; None when
-    `cancel` was set meanwhile (serve: a save came; Pagefind is stopped).
+    of at most SHARD_PAGES pages, and return what the index holds (IndexState);
+    None when `cancel` was set meanwhile (serve: a save came; Pagefind is stopped).
 
     `pages` (path, hash of its bytes) are the pages marked for search; without
-    them every page of the folder is read to find them. A shard whose key is
-    in `known` and whose index the `live` output holds is linked from there
-    instead of being made again: after one edit, one shard is re-indexed.
-    `previous`: the index of a reused release folder (publish.py), moved
-    aside; a shard it holds as the very files live holds is moved back."""
+    them every page of the folder is read to find them. `known`: what the
+    `live` output's index holds. When few pages changed since its shards were
+    made, the shards are linked from there and only the changed pages are
+    indexed, into recent/; otherwise a shard whose pages are unchanged is
+    linked and the others are made again. `previous`: the index of a reused
+    release folder (publish.py), moved aside; a shard it holds as the very
+    files live holds is moved back."""
     bundle = release_dir / BUNDLE
     if bundle.exists():
         problems.error(
@@ -109,43 +142,70 @@ def index_release(
         pages = [(path.relative_to(release_dir).as_posix(), "") for path in _html_files(release_dir) if _MARKER in path.read_bytes()]
     if not pages:
         return {}  # nothing is marked for search (a theme without data-pagefind-body): no index, no error
-    count = shard_count(len(pages))
-    groups: list[list[tuple[str, str]]] = [[] for _ in range(count)]
-    for path, digest in sorted(pages):
-        groups[shard_of(path, count)].append((path, digest))
+    pages = sorted(pages)
+    known = known or {}
+    hashed = all(digest for _, digest in pages)
+    base = dict(pages)
+    recent: dict[str, str] = {}
+    stale: list[str] = []
+    old_base = known.get("base") or {}
+    old_keys = known.get("keys") or {}
+    if hashed and live is not None and old_base and shard_count(len(old_base)) == shard_count(len(pages)):
+        changed = {path: digest for path, digest in pages if old_base.get(path) != digest}
+        gone = [path for path in old_base if path not in base]
+        old_groups = _groups(sorted(old_base.items()))
+        intact = all(
+            old_keys.get(str(shard)) == _shard_key(config, old_groups, shard)
+            and (shard_dir(live / BUNDLE, shard) / "pagefind-entry.json").is_file()
+            for shard in range(len(old_groups))
+        )
+        if intact and len(changed) + len(gone) <= RECENT_PAGES:
+            ids = version_ids(old_base)
+            stale = sorted(ids[path] for path in [*gone, *(p for p in changed if p in old_base)])
+            base, recent = old_base, changed
+    groups = _groups(sorted(base.items()))
+    ids = version_ids(base)
     keys: dict[str, str] = {}
-    todo: list[tuple[int, list[str]]] = []
+    todo: list[tuple[str, list[str], dict[str, str]]] = []
     for shard, group in enumerate(groups):
-        key = hashlib.blake2b(repr((config.language, count, group)).encode(), digest_size=16).hexdigest()
+        key = _shard_key(config, groups, shard)
         target = shard_dir(bundle, shard)
-        reusable = all(digest for _, digest in group) and known and known.get(str(shard)) == key and live is not None
+        reusable = hashed and old_keys.get(str(shard)) == key and live is not None
         old = shard_dir(previous, shard) if previous is not None else None
         if reusable and _carry_shard(shard_dir(live / BUNDLE, shard), target, old):
             keys[str(shard)] = key
             continue
         if group:
-            todo.append((shard, [path for path, _ in group]))
-        keys[str(shard)] = key if all(digest for _, digest in group) else ""
-    # Each shard is indexed into a folder of its own, then moved into place:
-    # Pagefind owns its output folder, and shards may run side by side.
-    scratch = [(shard, paths, release_dir / f".{BUNDLE}-shard-{shard}") for shard, paths in todo]
+            todo.append((str(shard), [path for path, _ in group], ids))
+        keys[str(shard)] = key if hashed else ""
+    if recent:
+        carried = recent == known.get("recent") and _carry_shard(live / BUNDLE / RECENT, bundle / RECENT)
+        if not carried:
+            todo.append((RECENT, sorted(recent), {}))
+    # Each index is made in a folder of its own, then moved into place:
+    # Pagefind owns its output folder, and indexes may be made side by side.
+    scratch = [(name, paths, versions, release_dir / f".{BUNDLE}-shard-{name}") for name, paths, versions in todo]
     workers = shard_workers(len(todo), config.jobs)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        done = list(pool.map(lambda job: _index_shard(release_dir, job[1], job[2], config, problems, cancel), scratch))
+        done = list(pool.map(lambda job: _index_shard(release_dir, job[1], job[3], config, problems, cancel, job[2]), scratch))
     if not all(done):
-        for _, _, folder in scratch:
+        for *_, folder in scratch:
             shutil.rmtree(folder, ignore_errors=True)
         return None if cancel is not None and cancel.is_set() and not problems else {}
-    for shard, _, folder in scratch:
-        target = shard_dir(bundle, shard)
+    for name, _, _, folder in scratch:
+        target = bundle / RECENT if name == RECENT else shard_dir(bundle, int(name))
         target.mkdir(parents=True, exist_ok=True)
         for item in folder.iterdir():
             os.replace(item, target / item.name)
         folder.rmdir()
     bundle.mkdir(parents=True, exist_ok=True)
-    names = [f"{shard}/" for shard in range(1, count) if (shard_dir(bundle, shard) / "pagefind-entry.json").is_file()]
-    (bundle / SHARDS_FILE).write_text(json.dumps({"shards": names}), encoding="utf-8")
-    return keys
+    listing: dict[str, object] = {
+        "shards": [f"{shard}/" for shard in range(1, len(groups)) if (shard_dir(bundle, shard) / "pagefind-entry.json").is_file()]
+    }
+    if recent:
+        listing.update(recent=f"{RECENT}/", filter=VERSION_FILTER, stale=stale)
+    (bundle / SHARDS_FILE).write_text(json.dumps(listing), encoding="utf-8")
+    return {"keys": keys, "base": base if hashed else {}, "recent": recent}
 
 
 SHARD_MEMORY = 1 << 30  # bytes of free memory asked per Pagefind run side by side (one peaks at ~0.4 GB)
@@ -172,8 +232,8 @@ def _carry_shard(source: Path, target: Path, previous: Path | None = None) -> bo
     origin = previous if same and previous is not None else source
     target.mkdir(parents=True, exist_ok=True)
     for item in origin.iterdir():
-        if item.name.isdigit() or item.name == SHARDS_FILE:
-            continue  # another shard's folder, or the list written afresh
+        if item.name.isdigit() or item.name in (SHARDS_FILE, RECENT):
+            continue  # another index's folder, or the list written afresh
         if same:
             os.replace(item, target / item.name)
         elif item.is_dir():
@@ -184,7 +244,13 @@ def _carry_shard(source: Path, target: Path, previous: Path | None = None) -> bo
 
 
 def _index_shard(
-    release_dir: Path, paths: list[str], target: Path, config: Config, problems: Problems, cancel: threading.Event | None = None
+    release_dir: Path,
+    paths: list[str],
+    target: Path,
+    config: Config,
+    problems: Problems,
+    cancel: threading.Event | None = None,
+    versions: dict[str, str] | None = None,
 ) -> bool:
     binary, extended = _pagefind_binary()
     if binary is None:
@@ -202,7 +268,10 @@ def _index_shard(
         for rel in paths:
             page = staged / rel
             page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(split_han((release_dir / rel).read_bytes().decode("utf-8", "replace")), encoding="utf-8")
+            html = split_han((release_dir / rel).read_bytes().decode("utf-8", "replace"))
+            if versions and rel in versions:
+                html = with_version(html, versions[rel])
+            page.write_text(html, encoding="utf-8")
         command = [
             str(binary),
             "--site",
@@ -255,6 +324,16 @@ def _run(command: list[str], cwd: Path, cancel: threading.Event | None) -> subpr
                     if cancel.is_set():
                         return None
                     raise
+
+
+def with_version(html: str, version: str) -> str:
+    """The staged page with its hidden version filter, first thing inside the
+    element marked for search (Pagefind reads filters only there)."""
+    marker = html.find(_MARKER.decode())
+    end = html.find(">", marker) if marker >= 0 else -1
+    if end < 0:
+        return html
+    return f'{html[: end + 1]}<span data-pagefind-filter="{VERSION_FILTER}:{version}"></span>{html[end + 1 :]}'
 
 
 def split_han(html: str) -> str:

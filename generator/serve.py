@@ -331,7 +331,7 @@ class Rebuilder:
         self.expressed = 0  # express publishes (see render_saved)
         self.cache = BuildCache()  # documents and pages carried from build to build
         self.saved_at: Path | None = None
-        self.search_keys: dict[str, str] = {}  # the shards of the live search index (search.py)
+        self.search_keys: dict[str, dict[str, str]] = {}  # what the live search index holds (search.IndexState)
         self._changes_lock = threading.Lock()
         self._changed: set[Path] = set()  # paths changed since the last build started
         self._unknown = False  # a change without a path: no express

@@ -411,15 +411,23 @@ def test_serve_refreshes_only_the_search_shards_whose_pages_changed(site, monkey
     live = site.out
     pages = sorted((p.relative_to(live).as_posix(), "v1") for p in live.rglob("*.html") if b"data-pagefind-body" in p.read_bytes())
     config = load_config(site.root, Problems())
-    keys = refresh_search_index(live, config, Problems(), lambda *a: None, pages, {})
-    assert len(keys) == 3
+    state = refresh_search_index(live, config, Problems(), lambda *a: None, pages, {})
+    assert state is not None and len(state["keys"]) == 3 and state["base"] == dict(pages) and state["recent"] == {}
     runs = []
     real = search._index_shard
     monkeypatch.setattr(search, "_index_shard", lambda *a: runs.append(a[1]) or real(*a))
     changed = [(path, "v2" if path.startswith("slogans/") else digest) for path, digest in pages]
-    again = refresh_search_index(live, config, Problems(), lambda *a: None, changed, keys)
-    assert len(runs) == 1 and "slogans/index.html" in runs[0]  # one shard of three indexed again
-    assert set(again) == set(keys) and sum(_shard_pages(live / "pagefind")) == 5
+    again = refresh_search_index(live, config, Problems(), lambda *a: None, changed, state)
+    assert runs == [["slogans/index.html"]]  # the changed page alone, into recent/
+    assert again == {"keys": state["keys"], "base": state["base"], "recent": {"slogans/index.html": "v2"}}
+    assert sum(_shard_pages(live / "pagefind")) == 5 and (live / "pagefind/recent/pagefind-entry.json").is_file()
+    # Past the limit: the shard holding it is indexed again and recent/ goes.
+    monkeypatch.setattr(search, "RECENT_PAGES", 0)
+    runs.clear()
+    third = refresh_search_index(live, config, Problems(), lambda *a: None, changed, again)
+    assert len(runs) == 1 and "slogans/index.html" in runs[0] and len(runs[0]) < 5  # one shard of three
+    assert third is not None and third["base"] == dict(changed) and third["recent"] == {}
+    assert not (live / "pagefind/recent").exists() and sum(_shard_pages(live / "pagefind")) == 5
 
 
 def test_shards_are_indexed_side_by_side_only_as_cores_and_free_memory_allow(monkeypatch):
@@ -465,3 +473,103 @@ def test_pages_are_staged_for_pagefind_inside_the_release_and_removed_after(site
     assert folder.parent.parent.name.startswith(".output.new-")
     assert not folder.parent.exists()
     assert not [p for p in site.out.rglob("*") if "-pages" in p.name]
+
+
+# --- edits go into a small recent index --------------------------------------------
+
+LI_SI_EDITED = "---\nname: 李四\ncategory: 道德模范\ndate: 2023-05-01\n---\n照顾孤寡老人十年，传承焦裕禄精神。\n"
+WANG_WU = "---\nname: 王五\ncategory: 身边好人\ndate: 2024-06-01\n---\n社区里的学雷锋志愿者。\n"
+
+
+def _edit_small_site(site) -> None:
+    """李四 no longer mentions 雷锋, the about page is gone, 王五 is new: the page count stays 5."""
+    site.write("content/profiles/li-si.md", LI_SI_EDITED)
+    (site.root / "content/pages/about.md").unlink()
+    site.write("content/profiles/wang-wu.md", WANG_WU)
+
+
+def _searchable(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html") if b"data-pagefind-body" in p.read_bytes()}
+
+
+def _titles(page, base: str, query: str) -> set[str]:
+    _search(page, base, query)
+    return {h["title"] for h in _all_hits(page)}
+
+
+def _type_counts(page, base: str) -> dict[str, str]:
+    page.goto(base + "search/?q=" + quote("雷锋"))
+    page.wait_for_function(STATUS_DONE)
+    page.get_by_role("button", name="清除筛选").wait_for()
+    return page.evaluate(
+        """() => Object.fromEntries(Array.from(document.querySelectorAll("#search-filters input[name='类型']"),
+             i => [i.value, document.querySelector("label[for='" + i.id + "'] [data-filter-count]").getAttribute('data-total')]))"""
+    )
+
+
+@pytest.mark.browser
+def test_changed_pages_are_indexed_apart_and_search_shows_only_their_new_version(page, site, make_site, serve, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)  # 5 searchable pages: 3 shards
+    _small_site(site)
+    assert site.run("build") == 0
+    bundle = site.out / "pagefind"
+    shards_before = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file() and p.name != "shards.json"}
+    pages_before = _searchable(site.out)
+    runs: list[list[str]] = []
+    real = search._index_shard
+    monkeypatch.setattr(search, "_index_shard", lambda *a: runs.append(sorted(a[1])) or real(*a))
+    _edit_small_site(site)
+    assert site.run("build") == 0
+    # Pagefind read the changed pages only (李四, 王五, and 张三 whose related profiles changed);
+    # the three shards are the ones the last build made.
+    pages_after = _searchable(site.out)
+    changed = sorted(path for path, data in pages_after.items() if pages_before.get(path) != data)
+    assert {"profiles/li-si/index.html", "profiles/wang-wu/index.html"} <= set(changed) and len(changed) < len(pages_after)
+    assert runs == [changed]
+    for rel, data in shards_before.items():
+        assert (bundle / rel).read_bytes() == data, rel
+    listing = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
+    assert listing["recent"] == "recent/" and listing["filter"] == search.VERSION_FILTER
+    assert len(listing["stale"]) == len(changed)  # the old versions of the changed pages but 王五, and the about page
+
+    # The same searches on a clean build of the same content find the same pages.
+    clean = make_site("clean")
+    _small_site(clean)
+    _edit_small_site(clean)
+    assert clean.run("build") == 0
+    assert "recent" not in json.loads((clean.out / "pagefind/shards.json").read_text(encoding="utf-8"))
+    edited, fresh = serve(site.out), serve(clean.out)
+    expected = {"雷锋": {"王五", "宣传标语"}, "焦裕禄": {"李四"}, "宣传办": set(), "养护": {"张三"}}
+    for query, titles in expected.items():
+        assert _titles(page, edited, query) == titles, query
+        assert _titles(page, fresh, query) == titles, query
+    # The type filter counts each page once: the old 李四 and the about page are not counted.
+    assert _type_counts(page, edited) == _type_counts(page, fresh) == {"先进典型": "3", "主题活动": "1", "标语": "1"}
+
+
+def test_past_the_limit_the_shards_are_made_again_and_recent_goes(site, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)
+    monkeypatch.setattr(search, "RECENT_PAGES", 2)
+    _small_site(site)
+    assert site.run("build") == 0
+    site.write("content/profiles/li-si.md", LI_SI_EDITED)
+    assert site.run("build") == 0
+    bundle = site.out / "pagefind"
+    assert (bundle / "recent/pagefind-entry.json").is_file()
+    runs: list[list[str]] = []
+    real = search._index_shard
+    monkeypatch.setattr(search, "_index_shard", lambda *a: runs.append(sorted(a[1])) or real(*a))
+    # Three pages changed since the shards were made (李四 still counts): past the limit of two.
+    site.write("content/slogans/a.md", "---\ntext: 学习雷锋好榜样 奉献友爱互助\ntheme: 学雷锋\n---\n")
+    site.write(
+        "content/activities/du-shu.md", "---\ntitle: 书香公路读书分享会\ntheme: 全民阅读\nstart: 2024-04-23 15:00\n---\n共读一本书。\n"
+    )
+    assert site.run("build") == 0
+    # The shards holding the changed pages were indexed again, whole.
+    indexed = {p for paths in runs for p in paths}
+    assert {"profiles/li-si/index.html", "slogans/index.html", "activities/du-shu/index.html"} <= indexed
+    count = search.shard_count(5)
+    assert all(len({search.shard_of(p, count) for p in paths}) == 1 for paths in runs)
+    assert not (bundle / "recent").exists()
+    assert json.loads((bundle / "shards.json").read_text(encoding="utf-8")) == {"shards": ["1/", "2/"]}
+    assert sum(_shard_pages(bundle)) == 5

@@ -25,6 +25,7 @@
   var shown = 0;
   var generation = 0;  // a newer search makes older answers stale
   var chosen = {};     // filter name → array of chosen values
+  var hidden = null;   // the filter that leaves out superseded versions of pages (see load)
 
   function load() {
     if (!loading) {
@@ -39,13 +40,27 @@
           return response.ok ? response.json() : { shards: [] };
         }).catch(function () { return { shards: [] }; });
       }).then(function (list) {
-        return Promise.all((list.shards || []).map(function (name) {
+        var names = (list.shards || []).slice();
+        // Pages changed since the parts were made are in recent/; their old
+        // versions, still in the parts, are left out of every search by a hidden filter.
+        if (list.recent) { names.push(list.recent); }
+        if (list.filter && list.stale && list.stale.length) {
+          hidden = {};
+          hidden[list.filter] = { none: list.stale };
+        }
+        return Promise.all(names.map(function (name) {
           return pagefind.mergeIndex(bundle + name, { baseUrl: base, excerptLength: 36 });
         }));
       }).then(function () {
         return pagefind.init();
       }).then(function () {
         return pagefind.filters();
+      }).then(function (filters) {
+        if (!hidden) { return filters; }
+        // filters() counts the old versions too: count what a search for everything finds.
+        return pagefind.search(null, { filters: hidden }).then(function (all) {
+          return (all && all.filters) || filters;
+        });
       }).then(function (filters) {
         buildFilters(filters || {});
         return pagefind;
@@ -112,6 +127,8 @@
       fieldset.appendChild(el("legend", "", name));
       var ul = el("ul");
       sortValues(name, counts).forEach(function (value, i) {
+        // A value no page has (now): only an old version of a changed page had it.
+        if (!counts[value] && (chosen[name] || []).indexOf(value) < 0) { return; }
         var li = el("li");
         var id = "filter-" + index + "-" + i;
         var box = el("input");
@@ -192,7 +209,13 @@
     return HAN.test(word) ? word.match(PIECES).join(" ") : word;
   }
 
-  function searchAll(q, filters) {
+  function searchAll(q, chosenFilters) {
+    var filters = chosenFilters;
+    if (hidden) {
+      filters = {};
+      Object.keys(chosenFilters).forEach(function (name) { filters[name] = chosenFilters[name]; });
+      Object.keys(hidden).forEach(function (name) { filters[name] = hidden[name]; });
+    }
     var words = q.split(/\s+/).filter(Boolean);
     if (!words.length) { return pagefind.search(null, { filters: filters }); }
     var ranking = pagefind.search(words.map(pieces).join(" "), { filters: filters });
