@@ -186,9 +186,11 @@ def _write_release(
     if preview and cache.release is not None and build_id_of(live) == cache.release.build_id:
         over = set(cache.pages) | set(cache.release.files)
     record = cache.release
-    # The spare (the release before the live one) is worth reusing when the
-    # last build linked most of its files: then the two share them.
-    spare = record.spare if record is not None and record.fresh * 2 <= len(record.files) + len(cache.pages) else ""
+    # The spare (the release before the live one) becomes this release's
+    # folder. Even when the last build wrote most files afresh, so that the
+    # two share few, replacing its files costs less than deleting it and
+    # making all its folders again.
+    spare = record.spare if record is not None else ""
     release = Release(config.output_dir, problems, over, record.files if record else None, spare)
     try:
         previous = _set_aside_index(release)
@@ -263,7 +265,7 @@ def _write_release(
         raise
     cache.pages = fresh
     cache.search = shards
-    cache.release = ReleaseRecord(inputs, build_id, others, tuple(pages), replaced or "", release.fresh)
+    cache.release = ReleaseRecord(inputs, build_id, others, tuple(pages), replaced or "")
     return pages, images_made, images_cached, build_id, len(release.owners), release
 
 

@@ -103,7 +103,6 @@ class ReleaseRecord:
     files: dict[str, tuple[str, FileId | None]]  # (hash of the bytes, file identity)
     pages: tuple[str, ...]  # every HTML page, kiosk screens included
     spare: str = ""  # the id of the release it replaced, kept as the spare (publish.py)
-    fresh: int = 0  # files it wrote afresh rather than linked
 
 
 @dataclass

@@ -124,8 +124,8 @@ class Release:
         spare: str = "",
     ):
         """`spare`: the build id the spare release must carry to be reused —
-        the caller knows it shares most files with the live one; any other
-        spare is removed (in the background) and the release starts empty."""
+        the release the last build replaced; any other spare is removed (in
+        the background) and the release starts empty."""
         self.output_dir = output_dir
         self.problems = problems
         output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -134,7 +134,6 @@ class Release:
             self._remove_later(leftover)  # a killed build's whole release: not on the critical path
         self.dir = output_dir.parent / f".{output_dir.name}.new-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.over = over if over is not None and output_dir.is_dir() else None
-        self.fresh = 0  # files written rather than linked
         # A spare release becomes this one's folder: renamed first, so a build
         # killed while updating it leaves an ordinary leftover, never a half spare.
         self.reused = False
@@ -143,8 +142,8 @@ class Release:
             if spare and build_id_of(kept) == spare:
                 self.reused = _take_spare(kept, self.dir)
             elif kept.is_dir() and not kept.is_symlink():
-                # Stale (a whole site rewritten since, or unknown): emptying it
-                # file by file would cost more than starting afresh.
+                # Not the release the cache knows (output/ or the cache deleted by hand):
+                # nothing it holds can be trusted.
                 self._remove_later(kept)
         if not self.reused:
             self.dir.mkdir()
@@ -207,7 +206,6 @@ class Release:
         path = self.claim(rel, owner, digest)
         if path is not None:
             path.write_bytes(data)
-            self.fresh += 1
         return path
 
     def link_from_live(self, rel: str, digest: str, owner: str, live_id: FileId | None = None) -> Path | None:
@@ -232,7 +230,6 @@ class Release:
         path = self.claim(rel, owner, content_hash(source.read_bytes()))
         if path is not None:
             shutil.copyfile(source, path)
-            self.fresh += 1
 
     def prune(self, keep: Callable[[str], bool]) -> None:
         """A reused folder: delete the files this release did not write (unless
