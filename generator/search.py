@@ -106,6 +106,34 @@ def _shard_key(config: Config, groups: list[list[tuple[str, str]]], shard: int) 
     return hashlib.blake2b(repr((config.language, len(groups), groups[shard])).encode(), digest_size=16).hexdigest()
 
 
+def _split(
+    pages: list[tuple[str, str]], known: IndexState, config: Config, live: Path | None
+) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """What goes where: (the pages the shards hold, the pages for recent/, the
+    version ids of the shards' pages that are changed or gone). The live
+    shards stay when few pages changed since they were made, the page count
+    still gives as many shards, and every one of them is there as made."""
+    old_base = known.get("base") or {}
+    old_keys = known.get("keys") or {}
+    if live is None or not old_base or shard_count(len(old_base)) != shard_count(len(pages)):
+        return dict(pages), {}, []
+    changed = {path: digest for path, digest in pages if old_base.get(path) != digest}
+    current = {path for path, _ in pages}
+    gone = [path for path in old_base if path not in current]
+    if len(changed) + len(gone) > RECENT_PAGES:
+        return dict(pages), {}, []
+    groups = _groups(sorted(old_base.items()))
+    for shard in range(len(groups)):
+        if (
+            old_keys.get(str(shard)) != _shard_key(config, groups, shard)
+            or not (shard_dir(live / BUNDLE, shard) / "pagefind-entry.json").is_file()
+        ):
+            return dict(pages), {}, []
+    ids = version_ids(old_base)
+    stale = sorted(ids[path] for path in [*gone, *(path for path in changed if path in old_base)])
+    return old_base, changed, stale
+
+
 def index_release(
     release_dir: Path,
     config: Config,
@@ -145,24 +173,8 @@ def index_release(
     pages = sorted(pages)
     known = known or {}
     hashed = all(digest for _, digest in pages)
-    base = dict(pages)
-    recent: dict[str, str] = {}
-    stale: list[str] = []
-    old_base = known.get("base") or {}
     old_keys = known.get("keys") or {}
-    if hashed and live is not None and old_base and shard_count(len(old_base)) == shard_count(len(pages)):
-        changed = {path: digest for path, digest in pages if old_base.get(path) != digest}
-        gone = [path for path in old_base if path not in base]
-        old_groups = _groups(sorted(old_base.items()))
-        intact = all(
-            old_keys.get(str(shard)) == _shard_key(config, old_groups, shard)
-            and (shard_dir(live / BUNDLE, shard) / "pagefind-entry.json").is_file()
-            for shard in range(len(old_groups))
-        )
-        if intact and len(changed) + len(gone) <= RECENT_PAGES:
-            ids = version_ids(old_base)
-            stale = sorted(ids[path] for path in [*gone, *(p for p in changed if p in old_base)])
-            base, recent = old_base, changed
+    base, recent, stale = _split(pages, known, config, live) if hashed else (dict(pages), {}, [])
     groups = _groups(sorted(base.items()))
     ids = version_ids(base)
     keys: dict[str, str] = {}
@@ -203,7 +215,9 @@ def index_release(
         "shards": [f"{shard}/" for shard in range(1, len(groups)) if (shard_dir(bundle, shard) / "pagefind-entry.json").is_file()]
     }
     if recent:
-        listing.update(recent=f"{RECENT}/", filter=VERSION_FILTER, stale=stale)
+        listing["recent"] = f"{RECENT}/"
+    if stale:
+        listing.update(filter=VERSION_FILTER, stale=stale)
     (bundle / SHARDS_FILE).write_text(json.dumps(listing), encoding="utf-8")
     return {"keys": keys, "base": base if hashed else {}, "recent": recent}
 

@@ -573,3 +573,28 @@ def test_past_the_limit_the_shards_are_made_again_and_recent_goes(site, monkeypa
     assert not (bundle / "recent").exists()
     assert json.loads((bundle / "shards.json").read_text(encoding="utf-8")) == {"shards": ["1/", "2/"]}
     assert sum(_shard_pages(bundle)) == 5
+
+
+@pytest.mark.browser
+def test_a_page_gone_with_nothing_else_changed_is_left_out_without_indexing_anything(page, site, serve, monkeypatch):
+    from generator.serve import refresh_search_index
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)  # 5 pages or 4: two shards either way
+    _small_site(site)
+    assert site.run("build") == 0
+    live = site.out
+    pages = sorted((path, "v1") for path in _searchable(live))
+    config = load_config(site.root, Problems())
+    state = refresh_search_index(live, config, Problems(), lambda *a: None, pages, {})
+    base = serve(live)
+    assert _titles(page, base, "宣传办") == {"关于我们"}
+    runs: list[list[str]] = []
+    real = search._index_shard
+    monkeypatch.setattr(search, "_index_shard", lambda *a: runs.append(sorted(a[1])) or real(*a))
+    left = [(path, digest) for path, digest in pages if path != "about/index.html"]
+    again = refresh_search_index(live, config, Problems(), lambda *a: None, left, state)
+    listing = json.loads((live / "pagefind/shards.json").read_text(encoding="utf-8"))
+    assert runs == [] and again is not None and again["recent"] == {}
+    assert "recent" not in listing and len(listing["stale"]) == 1
+    assert _titles(page, base, "宣传办") == set()  # its page is still served, but no longer found
+    assert _titles(page, base, "雷锋") == {"李四", "宣传标语"}
