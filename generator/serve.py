@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from html import escape as html_escape
 from pathlib import Path
@@ -505,17 +506,17 @@ def refresh_search_index(
     live: Path,
     config: Config,
     problems: Problems,
-    log=print,
-    pages: list[tuple[str, str]] | None = None,
-    known: dict[str, str] | None = None,
+    log: Callable[[str], object],
+    pages: list[tuple[str, str]],
+    known: dict[str, dict[str, str]] | None = None,
     cancel: threading.Event | None = None,
-) -> dict[str, str] | None:
-    """Re-index the served site and swap the new pagefind/ in. The pages are
-    hard-linked into a scratch folder, so the live site is never half indexed.
-    With `pages` (path, hash of its bytes) and the shard keys `known` from the
-    last refresh, only the shards whose pages changed are indexed again.
-    Returns the new shard keys; None when `cancel` was set meanwhile (the
-    live index is left as it was)."""
+) -> dict[str, dict[str, str]] | None:
+    """Re-index the served site and swap the new pagefind/ in. The pages
+    (path, hash of its bytes) are hard-linked into a scratch folder, so the
+    live site is never half indexed. With what the live index holds (`known`,
+    from the last refresh), only what changed is indexed (search.py).
+    Returns what the new index holds; None when `cancel` was set meanwhile
+    (the live index is left as it was)."""
     for old in live.parent.glob(".serve-search-*-*"):
         # A serve that was killed while indexing left its scratch folder.
         pid = old.name.split("-")[2]
@@ -523,10 +524,7 @@ def refresh_search_index(
             shutil.rmtree(old, ignore_errors=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".serve-search-{os.getpid()}-", dir=live.parent))
     try:
-        found = [p.relative_to(live).as_posix() for p in live.rglob("*.html")] if pages is None else [p for p, _ in pages]
-        for rel in found:
-            if rel.split("/")[0] == "pagefind":
-                continue
+        for rel, _ in pages:
             (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(live / rel, scratch / rel)
         keys = index_release(scratch, config, problems, pages, live, known, cancel=cancel)

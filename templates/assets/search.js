@@ -36,7 +36,10 @@
         return pagefind.options({ bundlePath: bundle, baseUrl: base, excerptLength: 36 });
       }).then(function () {
         // A big site is indexed in several parts (pagefind/1/, pagefind/2/, …): search them as one.
-        return fetch(bundle + "shards.json").then(function (response) {
+        // Fetched afresh every time (a few hundred bytes): after an edit it names the
+        // changed pages' old versions, and a copy revalidated by date alone can miss a
+        // change made within the same second.
+        return fetch(bundle + "shards.json", { cache: "no-store" }).then(function (response) {
           return response.ok ? response.json() : { shards: [] };
         }).catch(function () { return { shards: [] }; });
       }).then(function (list) {
