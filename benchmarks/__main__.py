@@ -362,6 +362,12 @@ def print_table(result: dict, table: dict, meta: dict) -> None:
         print(
             f"  ({len(lat)} edits, {serve['rebuilds_per_edit']:.2f} rebuilds per edit, first serve build {fmt_seconds(serve['first_build_s'])})"
         )
+        rapid = serve.get("back_to_back") or []
+        if rapid:
+            print(
+                f"{'serve: saves back to back':<30}{'(0.3 s after each shows)':<24}{fmt_seconds(statistics.median(rapid)):>10}"
+                f"{fmt_range(min(rapid), max(rapid)):>18}"
+            )
     elif serve:
         print(f"serve: skipped ({serve.get('skipped')})")
     for key, row in table["rows"]["cold"].items():
