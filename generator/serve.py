@@ -402,8 +402,9 @@ class Rebuilder:
                 self.log(problem.format())
         # A failed build changes no file; a successful one, the pages whose bytes differ.
         self.state.publish(ok, errors, changed_pages(before, _output_digests(self.cache), self.base_path) if ok else set())
-        if ok:
-            # After the reload was announced: the search index follows, in the background.
+        if ok and not self.dirty.is_set():
+            # After the reload was announced: the search index follows, in the background
+            # (not when another save waits: the build after it refreshes the index).
             searchable = [(path, entry.digest) for path, entry in self.cache.pages.items() if entry.searchable]
             delay = SEARCH_DELAY_SECONDS if self.builds > 1 else 0.0  # the first index at once
             self._search_cancel.clear()
