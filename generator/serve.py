@@ -332,7 +332,7 @@ class Rebuilder:
         self.expressed = 0  # express publishes (see render_saved)
         self.cache = BuildCache()  # documents and pages carried from build to build
         self.saved_at: Path | None = None
-        self.search_keys: dict[str, dict[str, str]] = {}  # what the live search index holds (search.IndexState)
+        self.search_state: dict[str, dict[str, str]] = {}  # what the live search index holds (search.IndexState)
         self._changes_lock = threading.Lock()
         self._changed: set[Path] = set()  # paths changed since the last build started
         self._unknown = False  # a change without a path: no express
@@ -425,13 +425,13 @@ class Rebuilder:
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), SEARCH_NICENESS)
         try:
-            keys = refresh_search_index(
-                self.out_dir, config, Problems(rel_to=self.site_dir), self.log, searchable, self.search_keys, self._search_cancel
+            state = refresh_search_index(
+                self.out_dir, config, Problems(rel_to=self.site_dir), self.log, searchable, self.search_state, self._search_cancel
             )
-            if keys is not None:  # None: a save stopped it; the build after that save refreshes it
-                self.search_keys = keys
+            if state is not None:  # None: a save stopped it; the build after that save refreshes it
+                self.search_state = state
         except Exception as exc:  # noqa: BLE001 - the preview works without search; the next build tries again
-            self.search_keys = {}
+            self.search_state = {}
             self.log(f"搜索索引未更新 search index not refreshed: {type(exc).__name__}: {exc}")
 
     def wait_search(self) -> None:
@@ -528,8 +528,8 @@ def refresh_search_index(
         for rel, _ in pages:
             (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(live / rel, scratch / rel)
-        keys = index_release(scratch, config, problems, pages, live, known, cancel=cancel)
-        if keys is None:
+        state = index_release(scratch, config, problems, pages, live, known, cancel=cancel)
+        if state is None:
             return None
         fresh = scratch / "pagefind"
         if problems or not fresh.is_dir():
@@ -540,7 +540,7 @@ def refresh_search_index(
         if current.exists():
             current.rename(scratch / "old-pagefind")
         fresh.rename(current)
-        return keys
+        return state
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -476,9 +476,9 @@ def test_a_change_a_script_may_have_hooked_reloads_the_page(site, dev, page):
 def test_a_save_stops_a_running_search_refresh_instead_of_waiting_for_it(site, dev, monkeypatch, tmp_path):
     _write_profile(site)
     server = dev()
-    keys = dict(server.rebuilder.search_keys)
+    state = dict(server.rebuilder.search_state)
     index = sorted(p.relative_to(server.out_dir).as_posix() for p in (server.out_dir / "pagefind").rglob("*"))
-    assert keys and index
+    assert state and index
     # From now on "Pagefind" takes half a minute: what a big site's shard costs on a slow PC.
     pidfile = tmp_path / "pagefind.pid"
     slow = tmp_path / "slow-pagefind"
@@ -497,7 +497,7 @@ def test_a_save_stops_a_running_search_refresh_instead_of_waiting_for_it(site, d
     # The stopped Pagefind is gone; the live index and the keys it was made with are unchanged.
     assert _wait(lambda: not _alive(pid), 5)
     assert sorted(p.relative_to(server.out_dir).as_posix() for p in (server.out_dir / "pagefind").rglob("*")) == index
-    assert server.rebuilder.search_keys == keys
+    assert server.rebuilder.search_state == state
     assert not list(server.out_dir.parent.glob(".serve-search-*"))  # its scratch folder is removed
 
 
