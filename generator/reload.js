@@ -189,8 +189,10 @@
       } catch (e) { return done(false); }
       served = doc;
       epoch = epochOf(doc);
-      // For a theme script that wants to know (and for tests): the page now shows `epoch`.
-      try { document.dispatchEvent(new CustomEvent("bangyang:updated", { detail: { epoch: epoch } })); } catch (e) { /* old browser */ }
+      if (ops.length) {
+        // For a theme script that wants to know (and for tests): the page now shows `epoch`.
+        try { document.dispatchEvent(new CustomEvent("bangyang:updated", { detail: { epoch: epoch } })); } catch (e) { /* old browser */ }
+      }
       done(true);
     });
   }
@@ -204,44 +206,90 @@
   }
   if (document.readyState === "complete") { remember(); } else { window.addEventListener("load", remember); }
 
+  // One tab polls for all the open tabs of this site and tells the others
+  // through a BroadcastChannel: a browser opens at most six connections to
+  // a host, and a long poll holds one, so a seventh preview tab would wait
+  // for a poll to end before it could even load. The tab holding the Web
+  // Lock is the one that polls; when it closes, another takes over. Where
+  // either is missing (an address that is not this machine's), each tab polls.
   var delay = 500;
-  var seen = -1; // the first poll answers at once with the current state
-  function poll() {
+  var seen = -1; // the epoch the last answer named; -1 answers at once with the current state
+  var channel = null;
+  try { channel = new BroadcastChannel("bangyang:" + base); } catch (e) { channel = null; }
+  var shared = !!(channel && navigator.locks && navigator.locks.request);
+
+  function ask(wait, done) {
+    var since = isNaN(epoch) ? -1 : epoch;
     var xhr = new XMLHttpRequest();
     // since: the epoch of what this page shows; the server answers with every page changed after it.
-    // page: the server waits for a reloaded page to run before it builds the rest.
-    xhr.open("GET", base + "__bangyang/poll?epoch=" + seen + "&since=" + (isNaN(epoch) ? -1 : epoch) +
+    // page: the server waits for a page it changed to run its new version before it builds the rest.
+    xhr.open("GET", base + "__bangyang/poll?epoch=" + (wait ? seen : -1) + "&since=" + since +
       "&page=" + encodeURIComponent(here), true);
     xhr.timeout = 60000;
     xhr.onload = function () {
       var data;
       try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
-      if (!data || xhr.status !== 200) { return later(); }
-      delay = 500;
-      seen = data.epoch;
-      if (!data.ok) {
-        overlay(data.problems);
-      } else if (data.epoch !== epoch && mine(data.changed)) {
-        clearOverlay();
-        update(function (done) {
-          if (done) { return poll(); }
+      if (data && xhr.status === 200) { data.from = since; }
+      done(data && xhr.status === 200 ? data : null);
+    };
+    xhr.onerror = xhr.ontimeout = function () { done(null); };
+    xhr.send();
+  }
+
+  // One answer, for this tab: `next` once it is handled (not after a reload).
+  var busy = false, waiting = null;
+  function handle(data, next) {
+    if (busy) { waiting = data; return next(); } // the newest answer is handled after this one
+    seen = Math.max(seen, data.epoch);
+    // `changed` lists the pages changed after epoch `from`: for a tab at another epoch it is not known.
+    var changed = data.from === epoch ? data.changed : null;
+    if (!data.ok) {
+      overlay(data.problems);
+    } else if (data.epoch !== epoch && mine(changed)) {
+      clearOverlay();
+      busy = true;
+      update(function (done) {
+        busy = false;
+        if (!done) {
           try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) { /* ignore */ }
           location.reload();
-        });
-        return;
-      } else {
-        epoch = data.epoch; // nothing this page shows changed: it is current
-        clearOverlay();
-      }
-      poll();
-    };
-    xhr.onerror = xhr.ontimeout = later;
-    xhr.send();
+          return;
+        }
+        if (shared) { ask(false, function () {}); } // tells the server this page runs its new version
+        if (waiting) { var again = waiting; waiting = null; return handle(again, next); }
+        next();
+      });
+      return;
+    } else {
+      epoch = data.epoch; // nothing this page shows changed: it is current
+      clearOverlay();
+    }
+    next();
+  }
+
+  function poll() {
+    ask(true, function (data) {
+      if (!data) { return later(); }
+      delay = 500;
+      if (shared) { channel.postMessage(data); }
+      handle(data, poll);
+    });
   }
   function later() {
     // The server was restarted or is gone: back off, keep trying.
     delay = Math.min(delay * 2, 5000);
     setTimeout(poll, delay);
   }
-  poll();
+
+  // The current state at once (a failed build's problems), then the long polls.
+  ask(false, function (data) {
+    var start = shared ? function () {
+      channel.onmessage = function (event) { handle(event.data, function () {}); };
+      navigator.locks.request("bangyang-poll:" + base, function () {
+        poll();
+        return new Promise(function () {}); // held until this tab closes
+      });
+    } : poll;
+    if (data) { handle(data, start); } else { start(); }
+  });
 })();

@@ -31,7 +31,7 @@ def dev(site) -> Iterator[Callable[..., DevServer]]:
     def start(**kw) -> DevServer:
         problems = Problems(rel_to=site.root)
         config = load_config(site.root, problems)
-        server = DevServer(config, port=0, poll_timeout=2.0, log=lambda *a: None, **kw)
+        server = DevServer(config, port=0, log=lambda *a: None, **{"poll_timeout": 2.0, **kw})
         server.start()
         servers.append(server)
         return server
@@ -507,3 +507,40 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ")[-1][:1] != "Z"
     except FileNotFoundError:
         return False
+
+
+NAMES = ["张晓明", "李晓红", "王秀兰", "陈建国", "孙晓梅", "马小龙", "郑永红", "刘德胜"]
+
+
+@pytest.mark.browser
+def test_many_open_tabs_share_one_poll_so_none_waits_to_load_and_each_follows_its_edits(site, dev, page):
+    # A browser opens at most six connections to a host and a long poll holds one:
+    # with a poll per tab a seventh tab would not load until some poll ended.
+    for i, name in enumerate(NAMES):
+        _write_profile(site, name=name, rel=f"content/profiles/p{i}/index.md")
+    server = dev(poll_timeout=30.0)
+    tabs = []
+    for i in range(len(NAMES)):
+        tab = page if i == 0 else page.context.new_page()
+        started = time.monotonic()
+        tab.goto(server.url + f"profiles/p{i}/", timeout=10000)
+        assert time.monotonic() - started < 5, f"tab {i + 1} waited for a connection"
+        tab.evaluate("window.kept = 1; window.updates = 0; document.addEventListener('bangyang:updated', () => { window.updates += 1; })")
+        tabs.append(tab)
+    page.wait_for_timeout(500)  # every tab has fetched what it shows
+    for round_, i in enumerate((7, 0)):
+        _write_profile(
+            site, name=NAMES[i], body=f"第{round_ + 1}次修改：他把养护站变成了志愿服务站。", rel=f"content/profiles/p{i}/index.md"
+        )
+        tabs[i].wait_for_function(f"document.querySelector('main').innerText.includes('第{round_ + 1}次修改')", timeout=10000)
+        assert tabs[i].evaluate("[window.kept, window.updates]") == [1, 1]  # updated in place, once
+        if round_ == 0:
+            tabs[0].close()  # the tab that polled for the others (it opened first): another takes over
+            tabs[0] = page = tabs[1].context.new_page()
+            page.goto(server.url + "profiles/p0/")
+            page.evaluate(
+                "window.kept = 1; window.updates = 0; document.addEventListener('bangyang:updated', () => { window.updates += 1; })"
+            )
+            page.wait_for_timeout(500)
+    page.wait_for_timeout(500)
+    assert [tab.evaluate("window.updates") for tab in tabs[1:7]] == [0] * 6  # the others did not change
