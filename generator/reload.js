@@ -239,8 +239,9 @@
   // One answer, for this tab: `next` once it is handled (not after a reload).
   var busy = false, waiting = null;
   function handle(data, next) {
-    if (busy) { waiting = data; return next(); } // the newest answer is handled after this one
-    seen = Math.max(seen, data.epoch);
+    // While a change is applied, the newest answer waits; the call that applies it goes on after.
+    if (busy) { waiting = data; return; }
+    seen = data.epoch; // not the highest: a restarted server counts from 1 again
     // `changed` lists the pages changed after epoch `from`: for a tab at another epoch it is not known.
     var changed = data.from === epoch ? data.changed : null;
     if (!data.ok) {

@@ -27,6 +27,7 @@ import os
 import posixpath
 import re
 import shutil
+import socket
 import sys
 import tempfile
 import threading
@@ -709,6 +710,28 @@ class DevHTTPServer(http.server.ThreadingHTTPServer):
         # Read once: every HTML response carries the script's version.
         self.reload_script = _reload_script(base_path)
         self.reload_version = _script_version(self.reload_script)
+        self._open: set[socket.socket] = set()  # connections being served
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:  # type: ignore[no-untyped-def]
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End the connections still open (browsers keep them alive, and a
+        long poll may be waiting on one): else they would go on being answered
+        from a stopped server's state, and a page would not see a new one."""
+        with self._open_lock:
+            open_now = list(self._open)
+        for conn in open_now:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
     def root(self) -> Path:
         return self.out_dir
@@ -785,4 +808,5 @@ class DevServer:
         self.rebuilder.stop()
         self.httpd.shutdown()
         self.httpd.server_close()
+        self.httpd.close_connections()
         self.observer.join(timeout=5)

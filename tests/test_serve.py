@@ -544,3 +544,26 @@ def test_many_open_tabs_share_one_poll_so_none_waits_to_load_and_each_follows_it
             page.wait_for_timeout(500)
     page.wait_for_timeout(500)
     assert [tab.evaluate("window.updates") for tab in tabs[1:7]] == [0] * 6  # the others did not change
+
+
+@pytest.mark.browser
+def test_an_open_page_follows_a_restarted_server_without_polling_it_in_a_loop(site, dev, page):
+    _write_profile(site)
+    first = dev()
+    page.goto(first.url + "profiles/zhang/")
+    for i in range(3):  # the first server's epochs run ahead of a new one's
+        _write_profile(site, body=f"第{i + 1}次保存。")
+        page.wait_for_function(f"document.querySelector('main').innerText.includes('第{i + 1}次保存')", timeout=10000)
+    port = first.httpd.server_address[1]
+    first.stop()
+    second = DevServer(load_config(site.root, Problems(rel_to=site.root)), port=port, poll_timeout=2.0, log=lambda *a: None)
+    second.start()
+    try:
+        _write_profile(site, body="重启以后的修改。")
+        page.wait_for_function("document.querySelector('main').innerText.includes('重启以后的修改')", timeout=20000)
+        polls: list[str] = []
+        page.on("request", lambda request: polls.append(request.url) if "__bangyang/poll" in request.url else None)
+        page.wait_for_timeout(3000)  # idle: a long poll or two, not one request after another
+        assert len(polls) <= 3, polls[:5]
+    finally:
+        second.stop()
