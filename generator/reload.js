@@ -282,6 +282,13 @@
     setTimeout(poll, delay);
   }
 
+  // A tab coming back into view asks at once: the polling tab may be hidden,
+  // and a browser slows a hidden tab's timers (its retries after a restart) to
+  // once a minute.
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { ask(false, function (data) { if (data) { handle(data, function () {}); } }); }
+  });
+
   // The current state at once (a failed build's problems), then the long polls.
   ask(false, function (data) {
     var start = shared ? function () {

@@ -567,3 +567,28 @@ def test_an_open_page_follows_a_restarted_server_without_polling_it_in_a_loop(si
         assert len(polls) <= 3, polls[:5]
     finally:
         second.stop()
+
+
+@pytest.mark.browser
+def test_a_tab_coming_into_view_catches_up_when_the_polling_tab_is_held_back(site, dev, page):
+    _write_profile(site)
+    _write_profile(site, name="李晓红", rel="content/profiles/li/index.md")
+    first = dev()
+    page.goto(first.url + "profiles/li/")  # opened first: this tab polls for both
+    other = page.context.new_page()
+    other.goto(first.url + "profiles/zhang/")
+    page.wait_for_timeout(300)
+    # A hidden tab's timers run once a minute: its retries after the server goes never come here.
+    page.evaluate("window.setTimeout = function () { return 0; }")
+    port = first.httpd.server_address[1]
+    first.stop()
+    second = DevServer(load_config(site.root, Problems(rel_to=site.root)), port=port, poll_timeout=2.0, log=lambda *a: None)
+    second.start()
+    try:
+        _write_profile(site, body="回到这个标签页时看到的修改。")
+        page.wait_for_timeout(1500)
+        assert "回到这个标签页" not in other.inner_text("main")  # nobody told it yet
+        other.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the clerk switches to it
+        other.wait_for_function("document.querySelector('main').innerText.includes('回到这个标签页')", timeout=10000)
+    finally:
+        second.stop()
