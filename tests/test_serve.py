@@ -535,7 +535,7 @@ def test_many_open_tabs_share_one_poll_so_none_waits_to_load_and_each_follows_it
         tabs[i].wait_for_function(f"document.querySelector('main').innerText.includes('第{round_ + 1}次修改')", timeout=10000)
         assert tabs[i].evaluate("[window.kept, window.updates]") == [1, 1]  # updated in place, once
         if round_ == 0:
-            tabs[0].close()  # the tab that polled for the others (it opened first): another takes over
+            tabs[0].close()  # opened first, it most often polls for the others: then another takes over
             tabs[0] = page = tabs[1].context.new_page()
             page.goto(server.url + "profiles/p0/")
             page.evaluate(
