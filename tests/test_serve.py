@@ -554,10 +554,7 @@ def test_an_open_page_follows_a_restarted_server_without_polling_it_in_a_loop(si
     for i in range(3):  # the first server's epochs run ahead of a new one's
         _write_profile(site, body=f"第{i + 1}次保存。")
         page.wait_for_function(f"document.querySelector('main').innerText.includes('第{i + 1}次保存')", timeout=10000)
-    port = first.httpd.server_address[1]
-    first.stop()
-    second = DevServer(load_config(site.root, Problems(rel_to=site.root)), port=port, poll_timeout=2.0, log=lambda *a: None)
-    second.start()
+    second = _restart(first, site)
     try:
         _write_profile(site, body="重启以后的修改。")
         page.wait_for_function("document.querySelector('main').innerText.includes('重启以后的修改')", timeout=20000)
@@ -582,10 +579,7 @@ def test_a_tab_coming_into_view_catches_up_when_the_polling_tab_is_held_back(sit
     # retries after the server goes do not come within this test.
     for tab in (page, other):
         tab.evaluate("window.setTimeout = function () { return 0; }")
-    port = first.httpd.server_address[1]
-    first.stop()
-    second = DevServer(load_config(site.root, Problems(rel_to=site.root)), port=port, poll_timeout=2.0, log=lambda *a: None)
-    second.start()
+    second = _restart(first, site)
     try:
         _write_profile(site, body="回到这个标签页时看到的修改。")
         page.wait_for_timeout(1500)
@@ -594,3 +588,12 @@ def test_a_tab_coming_into_view_catches_up_when_the_polling_tab_is_held_back(sit
         other.wait_for_function("document.querySelector('main').innerText.includes('回到这个标签页')", timeout=10000)
     finally:
         second.stop()
+
+
+def _restart(server: DevServer, site) -> DevServer:
+    """Stop `server` and start a new one on its port, as `bangyang serve` run again would."""
+    port = server.httpd.server_address[1]
+    server.stop()
+    again = DevServer(load_config(site.root, Problems(rel_to=site.root)), port=port, poll_timeout=2.0, log=lambda *a: None)
+    again.start()
+    return again
