@@ -87,17 +87,17 @@ def shard_dir(bundle: Path, shard: int) -> Path:
     return bundle if shard == 0 else bundle / str(shard)
 
 
-def version_ids(base: dict[str, str]) -> dict[str, str]:
+def version_ids(groups: list[list[tuple[str, str]]]) -> dict[str, str]:
     """Each page of the shards → its hidden filter value: shard and place in
     it, short, and the same for as long as the shard is."""
-    groups = _groups(sorted(base.items()))
     return {path: f"{shard}.{i}" for shard, group in enumerate(groups) for i, (path, _) in enumerate(group)}
 
 
-def _groups(pages: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+def _groups(pages: dict[str, str]) -> list[list[tuple[str, str]]]:
+    """The pages (path → hash) of each shard, in path order."""
     count = shard_count(len(pages))
     groups: list[list[tuple[str, str]]] = [[] for _ in range(count)]
-    for path, digest in pages:
+    for path, digest in sorted(pages.items()):
         groups[shard_of(path, count)].append((path, digest))
     return groups
 
@@ -108,30 +108,31 @@ def _shard_key(config: Config, groups: list[list[tuple[str, str]]], shard: int) 
 
 def _split(
     pages: list[tuple[str, str]], known: IndexState, config: Config, live: Path | None
-) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """What goes where: (the pages the shards hold, the pages for recent/, the
-    version ids of the shards' pages that are changed or gone). The live
-    shards stay when few pages changed since they were made, the page count
-    still gives as many shards, and every one of them is there as made."""
+) -> tuple[dict[str, str], list[list[tuple[str, str]]], dict[str, str], list[str]]:
+    """What goes where: (the pages the shards hold, grouped by shard too, the
+    pages for recent/, the version ids of the shards' pages that are changed
+    or gone). The live shards stay when few pages changed since they were
+    made, the page count still gives as many shards, and every one of them
+    is there as made."""
+    base = dict(pages)
     old_base = known.get("base") or {}
     old_keys = known.get("keys") or {}
     if live is None or not old_base or shard_count(len(old_base)) != shard_count(len(pages)):
-        return dict(pages), {}, []
+        return base, _groups(base), {}, []
     changed = {path: digest for path, digest in pages if old_base.get(path) != digest}
-    current = {path for path, _ in pages}
-    gone = [path for path in old_base if path not in current]
+    gone = [path for path in old_base if path not in base]
     if len(changed) + len(gone) > RECENT_PAGES:
-        return dict(pages), {}, []
-    groups = _groups(sorted(old_base.items()))
+        return base, _groups(base), {}, []
+    groups = _groups(old_base)
     for shard in range(len(groups)):
         if (
             old_keys.get(str(shard)) != _shard_key(config, groups, shard)
             or not (shard_dir(live / BUNDLE, shard) / "pagefind-entry.json").is_file()
         ):
-            return dict(pages), {}, []
-    ids = version_ids(old_base)
+            return base, _groups(base), {}, []
+    ids = version_ids(groups)
     stale = sorted(ids[path] for path in [*gone, *(path for path in changed if path in old_base)])
-    return old_base, changed, stale
+    return old_base, groups, changed, stale
 
 
 def index_release(
@@ -170,13 +171,15 @@ def index_release(
         pages = [(path.relative_to(release_dir).as_posix(), "") for path in _html_files(release_dir) if _MARKER in path.read_bytes()]
     if not pages:
         return {}  # nothing is marked for search (a theme without data-pagefind-body): no index, no error
-    pages = sorted(pages)
     known = known or {}
     hashed = all(digest for _, digest in pages)
     old_keys = known.get("keys") or {}
-    base, recent, stale = _split(pages, known, config, live) if hashed else (dict(pages), {}, [])
-    groups = _groups(sorted(base.items()))
-    ids = version_ids(base)
+    if hashed:
+        base, groups, recent, stale = _split(pages, known, config, live)
+    else:
+        base, recent, stale = dict(pages), {}, []
+        groups = _groups(base)
+    ids = version_ids(groups)
     keys: dict[str, str] = {}
     todo: list[tuple[str, list[str], dict[str, str]]] = []
     for shard, group in enumerate(groups):
