@@ -130,7 +130,7 @@ class Release:
         self.problems = problems
         output_dir.parent.mkdir(parents=True, exist_ok=True)
         self._removals: list[threading.Thread] = []
-        for leftover in _leftovers(output_dir):
+        for leftover in leftovers(output_dir.parent, f".{output_dir.name}.*-*"):
             self._remove_later(leftover)  # a killed build's whole release: not on the critical path
         self.dir = output_dir.parent / f".{output_dir.name}.new-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.over = over if over is not None and output_dir.is_dir() else None
@@ -399,10 +399,11 @@ def _take_spare(spare: Path, target: Path) -> bool:
     return True
 
 
-def _leftovers(output_dir: Path) -> list[Path]:
-    """Folders of builds that died (their process is gone)."""
+def leftovers(folder: Path, pattern: str) -> list[Path]:
+    """What processes that died left in `folder`: names matching `pattern`
+    that end in -<process id>-<random>, the process gone (or this one)."""
     found = []
-    for path in output_dir.parent.glob(f".{output_dir.name}.*-*"):
+    for path in folder.glob(pattern):
         parts = path.name.rsplit("-", 2)
         if len(parts) == 3 and parts[1].isdigit() and not process_alive(int(parts[1])):
             found.append(path)

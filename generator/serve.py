@@ -60,7 +60,7 @@ from .images import ImageCache, plan_images
 from .load import MARKDOWN_SUFFIXES, content_of, is_ignored, is_published, load_document
 from .models import Doc, Slogan
 from .problems import BuildFailed, Problem, Problems
-from .publish import BuildLocked, OutputLock, content_hash, link_or_copy, process_alive
+from .publish import BuildLocked, OutputLock, content_hash, leftovers, link_or_copy
 from .quick import build_time
 from .render import make_environment, own_page_jobs, own_pages, render_page
 from .search import index_release
@@ -519,11 +519,8 @@ def refresh_search_index(
     from the last refresh), only what changed is indexed (search.py).
     Returns what the new index holds; None when `cancel` was set meanwhile
     (the live index is left as it was)."""
-    for old in live.parent.glob(".serve-search-*-*"):
-        # A serve that was killed while indexing left its scratch folder.
-        pid = old.name.split("-")[2]
-        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
+    for old in leftovers(live.parent, ".serve-search-*-*"):
+        shutil.rmtree(old, ignore_errors=True)  # a serve killed while indexing left its scratch folder
     scratch = Path(tempfile.mkdtemp(prefix=f".serve-search-{os.getpid()}-", dir=live.parent))
     try:
         for rel, _ in pages:
