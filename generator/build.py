@@ -28,11 +28,15 @@ from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, Release, build_id_of, link_or_copy
 from .quick import build_time
 from .render import plan_pages, render_pages
-from .search import BUNDLE, SHARDS_FILE, index_release
+from .search import BUNDLE, RECENT, SHARDS_FILE, index_release
 from .site import SiteModel, build_site_model
 
 # Pages carrying this are indexed for search (see search.py).
 _MARKER = b"data-pagefind-body"
+# When at most this share of the pages changed, a release is laid over the
+# live output (each file replaced whole, build.json last) rather than swapped
+# in whole: a whole release costs a walk of every file and folder of the site.
+OVERLAY_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -181,12 +185,16 @@ def _write_release(
         cache.pages_reused = len(plan.jobs)
         return list(cache.release.pages), 0, len(image_plan), cache.release.build_id, len(cache.release.files) + len(cache.pages), None
 
-    # serve: only what changed is written over the live output it made itself.
+    # Few pages changed (or serve): only what changed is written over the live
+    # output, which must be the release the cache knows, and moved in file by
+    # file, build.json last. That costs what the edit changed, not what the site holds.
     over = None
-    if preview and cache.release is not None and build_id_of(live) == cache.release.build_id:
-        over = set(cache.pages) | set(cache.release.files)
     record = cache.release
-    # The spare (the release before the live one) becomes this release's
+    changed = sum(1 for _, _, reuse in plan.jobs if not reuse)
+    few = changed <= OVERLAY_SHARE * len(plan.jobs)
+    if (preview or few) and record is not None and build_id_of(live) == record.build_id:
+        over = set(cache.pages) | set(record.files)
+    # The spare (the release before the live one) becomes a whole release's
     # folder. Even when the last build wrote most files afresh, so that the
     # two share few, replacing its files costs less than deleting it and
     # making all its folders again.
@@ -229,10 +237,22 @@ def _write_release(
         for extra in build_extras(site, image_plan, pages, cache.exports):
             release.write(extra.path, extra.data, "extras")
         shards = cache.search
-        # Written over the live output (serve), the live index simply stays; serve refreshes it.
-        if release.over is None and search:
+        if search:
             # Reads the written HTML; shards whose pages are unchanged are linked from the live index.
-            shards = index_release(release.dir, config, problems, searchable, config.output_dir, cache.search, previous) or {}
+            shards = (
+                index_release(
+                    release.dir,
+                    config,
+                    problems,
+                    searchable,
+                    config.output_dir,
+                    cache.search,
+                    previous,
+                    where=release.final_path,
+                    in_place=release.over is not None,
+                )
+                or {}
+            )
         elif release.over is None:
             # serve's first build: keep the live index, serve refreshes it afterwards.
             _carry_search_index(config.output_dir, release.dir)
@@ -256,8 +276,12 @@ def _write_release(
         release.write("build.json", json.dumps(info, ensure_ascii=False, indent=2).encode() + b"\n", "build")
         others = {rel: (digest, file_id(release.final_path(rel))) for rel, digest in release.digests.items() if rel not in fresh}
         release.prune(keep=lambda rel: rel.startswith(f"{BUNDLE}/"))
-        replaced = build_id_of(live) if release.over is None else None  # becomes the spare
-        release.commit()
+        # The release swapped out becomes the spare; laid over, the spare stays.
+        replaced = build_id_of(live) if release.over is None else spare
+        # Laid over the live output, the search index is replaced as one folder
+        # (its files belong together), or only its recent/ when that is all it holds.
+        whole = (BUNDLE,) if (release.dir / BUNDLE / "pagefind-entry.json").is_file() else (f"{BUNDLE}/{RECENT}",)
+        release.commit(whole=whole)
     except BaseException:
         release.discard()
         cache.pages.clear()  # rendered but never published: not what the live output holds

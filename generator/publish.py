@@ -268,14 +268,16 @@ class Release:
         reloads only for a real change."""
         return content_hash("\n".join(f"{rel}\0{digest}" for rel, digest in sorted(self.digests.items())).encode())[:16]
 
-    def commit(self) -> None:
+    def commit(self, whole: tuple[str, ...] = ()) -> None:
         """Swap the finished release in; the old one is removed afterwards, in a
-        background thread (a big site's folders take a while): call `finish()`."""
+        background thread (a big site's folders take a while): call `finish()`.
+        `whole`: folders ("a/b") an overlay replaces as one (the search index,
+        whose files belong together), not file by file."""
         out = self.output_dir
         if out.is_symlink() or (out.exists() and not out.is_dir()):
             raise OSError(f"{out} is not a folder")
         if self.over is not None and out.exists():
-            self._lay_over(out)
+            self._lay_over(out, whole)
         elif out.exists():
             if not _exchange(self.dir, out):
                 old = out.parent / f".{out.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -293,16 +295,38 @@ class Release:
         else:
             os.replace(self.dir, out)
 
-    def _lay_over(self, out: Path) -> None:
-        """Move every file written into output/ (build.json last, as in a whole
-        release), then delete the files the last build made that this one did not."""
-        written = sorted(self.dir.rglob("*"), key=lambda p: p.name == "build.json")
-        for path in written:
-            if path.is_file():
-                target = out / path.relative_to(self.dir)
+    def _lay_over(self, out: Path, whole: tuple[str, ...]) -> None:
+        """Move every file written into output/ (the `whole` folders swapped in
+        next, build.json last, as in a whole release), then delete the files
+        the last build made that this one did not."""
+        root = str(self.dir)
+        written: list[str] = []
+        for folder, dirs, files in os.walk(root):
+            prefix = folder[len(root) + 1 :].replace(os.sep, "/")
+            dirs[:] = [name for name in dirs if f"{prefix}/{name}".lstrip("/") not in whole]
+            written.extend(f"{prefix}/{name}".lstrip("/") for name in files)
+        # A file beside a whole folder (the list of search indexes) follows that folder.
+        late = {rel for rel in written if rel == "build.json" or any(w.startswith(f"{os.path.dirname(rel)}/") for w in whole)}
+        for rel in written:
+            if rel not in late:
+                self._move_in(out, rel)
+        for name in whole:
+            fresh = self.dir / name
+            if not fresh.is_dir():
+                continue
+            target = out / name
+            if target.is_dir() and not target.is_symlink():
+                # Swapped in one step where the system can; the old folder
+                # stays in the release folder, deleted with it.
+                if not _exchange(fresh, target):
+                    os.replace(target, self.dir / f".{name.replace('/', '-')}-old")
+                    os.replace(fresh, target)
+            else:
                 _clear_way(out, target)
-                os.replace(path, target)
-        gone = {rel for rel in self.over if rel.lower() not in self.owners}
+                os.replace(fresh, target)
+        for rel in sorted(late, key=lambda rel: rel == "build.json"):
+            self._move_in(out, rel)
+        gone = {rel for rel in self.over or () if rel.lower() not in self.owners}
         for rel in sorted(gone, reverse=True):
             path = out / rel
             if path.is_file() or path.is_symlink():
@@ -312,6 +336,11 @@ class Release:
                     break
                 parent.rmdir()
         self._remove_later(self.dir)
+
+    def _move_in(self, out: Path, rel: str) -> None:
+        target = out / rel
+        _clear_way(out, target)
+        os.replace(self.dir / rel, target)
 
     def _remove_later(self, folder: Path) -> None:
         """Renamed away at once (a leftover if the build is killed), deleted in

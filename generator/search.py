@@ -36,7 +36,7 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -144,6 +144,8 @@ def index_release(
     known: IndexState | None = None,
     previous: Path | None = None,
     cancel: threading.Event | None = None,
+    where: Callable[[str], Path] | None = None,
+    in_place: bool = False,
 ) -> IndexState | None:
     """Index the pages of `release_dir` into `release_dir/pagefind/`, in shards
     of at most SHARD_PAGES pages, and return what the index holds (IndexState);
@@ -182,8 +184,14 @@ def index_release(
     ids = version_ids(groups)
     keys: dict[str, str] = {}
     todo: list[tuple[str, list[str], dict[str, str]]] = []
+    # Every shard as the live index holds it (_split checked their keys): laid
+    # over, they need not be linked into the release at all.
+    stay = in_place and live is not None and bool(recent) and base == known.get("base")
     for shard, group in enumerate(groups):
         key = _shard_key(config, groups, shard)
+        if stay:
+            keys[str(shard)] = key
+            continue
         target = shard_dir(bundle, shard)
         reusable = hashed and old_keys.get(str(shard)) == key and live is not None
         old = shard_dir(previous, shard) if previous is not None else None
@@ -194,7 +202,7 @@ def index_release(
             todo.append((str(shard), [path for path, _ in group], ids))
         keys[str(shard)] = key if hashed else ""
     if recent:
-        carried = recent == known.get("recent") and _carry_shard(live / BUNDLE / RECENT, bundle / RECENT)
+        carried = recent == known.get("recent") and live is not None and _carry_shard(live / BUNDLE / RECENT, bundle / RECENT)
         if not carried:
             todo.append((RECENT, sorted(recent), {}))
     # Each index is made in a folder of its own, then moved into place:
@@ -202,7 +210,9 @@ def index_release(
     scratch = [(name, paths, versions, release_dir / f".{BUNDLE}-shard-{name}") for name, paths, versions in todo]
     workers = shard_workers(len(todo), config.jobs)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        done = list(pool.map(lambda job: _index_shard(release_dir, job[1], job[3], config, problems, cancel, job[2]), scratch))
+        done = list(
+            pool.map(lambda job: _index_shard(where or release_dir.joinpath, job[1], job[3], config, problems, cancel, job[2]), scratch)
+        )
     if not all(done):
         for *_, folder in scratch:
             shutil.rmtree(folder, ignore_errors=True)
@@ -214,8 +224,9 @@ def index_release(
             os.replace(item, target / item.name)
         folder.rmdir()
     bundle.mkdir(parents=True, exist_ok=True)
+    shards_in = live / BUNDLE if stay and live is not None else bundle
     listing: dict[str, object] = {
-        "shards": [f"{shard}/" for shard in range(1, len(groups)) if (shard_dir(bundle, shard) / "pagefind-entry.json").is_file()]
+        "shards": [f"{shard}/" for shard in range(1, len(groups)) if (shard_dir(shards_in, shard) / "pagefind-entry.json").is_file()]
     }
     if recent:
         listing["recent"] = f"{RECENT}/"
@@ -261,7 +272,7 @@ def _carry_shard(source: Path, target: Path, previous: Path | None = None) -> bo
 
 
 def _index_shard(
-    release_dir: Path,
+    where: Callable[[str], Path],
     paths: list[str],
     target: Path,
     config: Config,
@@ -285,7 +296,7 @@ def _index_shard(
         for rel in paths:
             page = staged / rel
             page.parent.mkdir(parents=True, exist_ok=True)
-            html = split_han((release_dir / rel).read_bytes().decode("utf-8", "replace"))
+            html = split_han(where(rel).read_bytes().decode("utf-8", "replace"))
             if versions and rel in versions:
                 html = with_version(html, versions[rel])
             page.write_text(html, encoding="utf-8")

@@ -184,3 +184,127 @@ def test_a_file_or_a_link_named_like_the_spare_is_removed_never_followed(site, t
     assert site.run("build") == 0
     assert spare.is_dir()
     assert (site.out / "profiles/li-qiang/index.html").is_file()
+
+
+# --- few pages changed: the release is laid over the live output ---------------------
+
+NAMES = [
+    "张伟",
+    "王芳",
+    "李娜",
+    "刘洋",
+    "陈静",
+    "杨帆",
+    "赵磊",
+    "黄敏",
+    "周杰",
+    "吴霞",
+    "徐峰",
+    "孙丽",
+    "马超",
+    "朱红",
+    "胡斌",
+    "郭琳",
+    "何勇",
+    "高燕",
+    "林涛",
+    "罗娟",
+    "郑浩",
+    "梁雪",
+    "宋军",
+    "谢萍",
+]
+
+
+def _many_profiles(site) -> None:
+    """24 role models in two categories."""
+    for i, name in enumerate(NAMES):
+        category = "道德模范" if i % 2 else "身边好人"
+        site.write(
+            f"content/profiles/{name}.md",
+            f"---\nname: {name}\ncategory: {category}\ndate: 2024-03-{i + 1:02d}\n---\n坚守养护一线{i + 1}年。\n",
+        )
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_an_edit_of_a_big_site_replaces_only_the_files_it_changed_and_equals_a_clean_build(site, make_site, monkeypatch):
+    from generator import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
+    # A big site stands in: an edit changes a tenth of these 68 pages.
+    monkeypatch.setattr(build, "OVERLAY_SHARE", 0.5)
+    _many_profiles(site)
+    site.write("content/static/docs/guide.txt", "指南")
+    assert site.run("build") == 0
+    before = _inodes(site.out)
+    folder = site.out.stat().st_ino
+    old_id = json.loads((site.out / "build.json").read_text(encoding="utf-8"))["build_id"]
+    site.write("content/profiles/张伟.md", "---\nname: 张伟\ncategory: 身边好人\ndate: 2024-03-01\n---\n坚守养护一线三十年，风雨无阻。\n")
+    (site.root / "content/static/docs/guide.txt").unlink()
+    assert site.run("build") == 0
+    after = _inodes(site.out)
+    # Laid over: the same output folder, no spare made, the files that did not change are the very same files.
+    assert site.out.stat().st_ino == folder and not (site.root / ".output.spare").exists()
+    changed = sorted(rel for rel, ino in after.items() if before.get(rel) != ino and not rel.startswith("pagefind/"))
+    assert "profiles/zhang-wei/index.html" in changed and "build.json" in changed
+    assert "profiles/wang-fang/index.html" not in changed and len(changed) < len(after) // 5
+    assert "docs/guide.txt" in before and not (site.out / "docs").exists()  # a file gone takes its empty folder along
+    assert "风雨无阻" in site.html("profiles/zhang-wei/index.html")
+    assert json.loads((site.out / "build.json").read_text(encoding="utf-8"))["build_id"] != old_id
+    leftovers = [p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name != ".output.lock"]
+    assert leftovers == []
+    clean = make_site("clean")
+    _many_profiles(clean)
+    clean.write("content/profiles/张伟.md", (site.root / "content/profiles/张伟.md").read_text(encoding="utf-8"))
+    assert clean.run("build") == 0
+    assert _tree(site.out) == _tree(clean.out)
+
+
+def test_a_change_to_many_pages_still_swaps_a_whole_release_in_and_keeps_the_spare_across_small_edits(site, monkeypatch):
+    from generator import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
+    monkeypatch.setattr(build, "OVERLAY_SHARE", 0.5)
+    _many_profiles(site)
+    assert site.run("build") == 0
+    first = site.out.stat().st_ino
+    site.write("site.toml", 'title = "十堰公路文明网"\n')  # every page shows the title
+    assert site.run("build") == 0
+    spare = site.root / ".output.spare"
+    assert spare.stat().st_ino == first and site.out.stat().st_ino != first
+    spare_id = json.loads((spare / "build.json").read_text(encoding="utf-8"))["build_id"]
+    live = site.out.stat().st_ino
+    site.write("content/profiles/王芳.md", "---\nname: 王芳\ncategory: 道德模范\ndate: 2024-03-02\n---\n照顾孤寡老人十年。\n")
+    assert site.run("build") == 0  # laid over: the spare stays as it was, and stays known
+    assert site.out.stat().st_ino == live and json.loads((spare / "build.json").read_text(encoding="utf-8"))["build_id"] == spare_id
+    site.write("site.toml", 'title = "十堰公路文明网站"\n')
+    assert site.run("build") == 0
+    assert site.out.stat().st_ino == first  # the spare became the new release, reused rather than made anew
+    assert "十堰公路文明网站" in site.html("profiles/wang-fang/index.html") and "照顾孤寡老人" in site.html("profiles/wang-fang/index.html")
+
+
+def test_a_failed_write_while_laying_over_leaves_the_live_output_as_it_was(site, monkeypatch, capsys):
+    from generator import build, publish
+
+    monkeypatch.setattr(build, "OVERLAY_SHARE", 0.5)
+
+    _many_profiles(site)
+    assert site.run("build") == 0
+    before = _tree(site.out)
+    site.write("content/profiles/张伟.md", "---\nname: 张伟\ncategory: 身边好人\ndate: 2024-03-01\n---\n坚守养护一线三十年。\n")
+    real = publish.Release.write
+
+    def failing(self, rel, data, owner):
+        if rel == "build.json":
+            raise OSError(28, "No space left on device")
+        return real(self, rel, data, owner)
+
+    monkeypatch.setattr(publish.Release, "write", failing)
+    assert site.run("build") == 1
+    said = capsys.readouterr()
+    assert "无法写入输出文件夹" in said.out + said.err
+    assert _tree(site.out) == before
+    assert [p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name != ".output.lock"] == []

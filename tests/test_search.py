@@ -508,11 +508,17 @@ def _type_counts(page, base: str) -> dict[str, str]:
 
 
 @pytest.mark.browser
-def test_changed_pages_are_indexed_apart_and_search_shows_only_their_new_version(page, site, make_site, serve, monkeypatch):
+@pytest.mark.parametrize("laid_over", [False, True], ids=["whole release", "laid over"])
+def test_changed_pages_are_indexed_apart_and_search_shows_only_their_new_version(page, site, make_site, serve, monkeypatch, laid_over):
+    from generator import build
+
     monkeypatch.setattr(search, "SHARD_PAGES", 2)  # 5 searchable pages: 3 shards
+    # Laid over the live output (as an edit of a big site is), the shards stay where they are.
+    monkeypatch.setattr(build, "OVERLAY_SHARE", 1.0 if laid_over else 0.0)
     _small_site(site)
     assert site.run("build") == 0
     bundle = site.out / "pagefind"
+    bundle_folder = bundle.stat().st_ino
     shards_before = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file() and p.name != "shards.json"}
     pages_before = _searchable(site.out)
     runs: list[list[str]] = []
@@ -528,6 +534,7 @@ def test_changed_pages_are_indexed_apart_and_search_shows_only_their_new_version
     assert runs == [changed]
     for rel, data in shards_before.items():
         assert (bundle / rel).read_bytes() == data, rel
+    assert (bundle.stat().st_ino == bundle_folder) == laid_over
     listing = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
     assert listing["recent"] == "recent/" and listing["filter"] == search.VERSION_FILTER
     assert len(listing["stale"]) == len(changed)  # the old versions of the changed pages but 王五, and the about page

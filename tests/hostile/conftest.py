@@ -11,4 +11,4 @@ from generator import build as build_module
 
 @pytest.fixture(autouse=True)
 def _no_search_index(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build_module, "index_release", lambda *args: None)
+    monkeypatch.setattr(build_module, "index_release", lambda *args, **kwargs: None)
