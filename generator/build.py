@@ -7,6 +7,7 @@ file is read and checked, then everything is written; the order matters.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -85,11 +86,33 @@ def build(
     `preview=True` (serve) writes only what changed over the live output.
     `inputs`: the digest of the input files' stamps, when the caller just took it (quick.py)."""
     started = time.perf_counter()
+    if cache is not None:
+        return _build(config, problems, cache, None, "", on_lock_wait, search, preview, started)
     # A command-line build keeps its cache on disk; serve keeps its own in memory.
-    saved_at = None if cache is not None else cache_file(config.cache_dir, config.output_dir)
+    saved_at = cache_file(config.cache_dir, config.output_dir)
     # Stamps before anything is read: an edit made while this build runs is seen next time.
-    inputs = (inputs or quick.input_digest(config)) if saved_at is not None else ""
-    cache = cache if cache is not None else load_cache(saved_at)
+    inputs = inputs or quick.input_digest(config)
+    cache = load_cache(saved_at)
+    # What it holds lives until the build ends: the cycle collector need not
+    # walk it again at every collection meanwhile.
+    gc.freeze()
+    try:
+        return _build(config, problems, cache, saved_at, inputs, on_lock_wait, search, preview, started)
+    finally:
+        gc.unfreeze()
+
+
+def _build(
+    config: Config,
+    problems: Problems,
+    cache: BuildCache,
+    saved_at: Path | None,
+    inputs: str,
+    on_lock_wait: Callable[[], None] | None,
+    search: bool,
+    preview: bool,
+    started: float,
+) -> BuildResult:
     cache.reset_counters()
     site, _ = check_site(config, problems, cache)
     assert site is not None

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,11 +142,25 @@ def code_version() -> str:
     return digest(code_stamp())
 
 
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cycle collector off while a cache is read or written: it would
+    walk the millions of objects made meanwhile again and again, and take
+    more than half the time (at 10,000 documents, 0.7 of 1.3 s to read)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load_cache(path: Path) -> BuildCache:
     """The cache saved by the last build, or an empty one when there is none
     usable (missing, truncated, another version): never an error."""
     try:
-        with open(path, "rb") as f:
+        with _no_collection(), open(path, "rb") as f:
             version, cached = pickle.load(f)
     except Exception:  # noqa: BLE001 - any unreadable cache is simply not used
         return BuildCache()
@@ -161,7 +176,7 @@ def save_cache(cache: BuildCache, path: Path) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
+        with _no_collection(), open(tmp, "wb") as f:
             pickle.dump((code_version(), cache), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except Exception:  # noqa: BLE001 - a cache that cannot be written (disk, an unpicklable value) is only slower next time

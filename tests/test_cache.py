@@ -3,6 +3,7 @@ same bytes as a clean build."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 import time
 from pathlib import Path
@@ -169,6 +170,17 @@ def test_a_damaged_or_foreign_cache_file_is_ignored(sample, monkeypatch, damage)
     assert again.docs_parsed == 6 and again.pages_rendered == first.pages_rendered  # everything afresh
     assert _tree(sample.out) == before
     assert _build(sample.root, None).docs_parsed == 0  # and the rewritten cache works
+    # The cycle collector, off and told to skip the cache while it is read, is back as it was.
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_failed_build_leaves_the_cycle_collector_as_it_was(sample):
+    _build(sample.root, None)
+    _profile(sample, "zhang", "张晓明", day=1, body="新写的事迹。")
+    (sample.root / "content/profiles/zhang/index.md").write_text("---\nname: 张晓明\ndate: 2024-02-30\n---\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        _build(sample.root, None)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_a_page_changed_in_the_output_by_hand_is_rendered_again(sample):
