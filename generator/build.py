@@ -56,10 +56,13 @@ class BuildResult:
     images: dict | None = field(default=None, repr=False, compare=False)
 
 
-def check_site(config: Config, problems: Problems, cache: BuildCache | None = None) -> tuple[SiteModel | None, Content | None]:
-    """Everything before the gate: read, validate, relate. Writes nothing."""
+def check_site(
+    config: Config, problems: Problems, cache: BuildCache | None = None, scan: quick.Scan | None = None
+) -> tuple[SiteModel | None, Content | None]:
+    """Everything before the gate: read, validate, relate. Writes nothing.
+    `scan`: the input files as a walk just found them (quick.py)."""
     now = build_time().astimezone(config.tz)
-    content = load_content(config, now, problems, cache)
+    content = load_content(config, now, problems, cache, scan)
     site = build_site_model(config, content, now, problems, cache.slugs if cache is not None else None)
     _check_output_location(config, problems)
     return site, content
@@ -77,27 +80,27 @@ def build(
     on_lock_wait: Callable[[], None] | None = None,
     search: bool = True,
     preview: bool = False,
-    inputs: str = "",
+    scan: quick.Scan | None = None,
 ) -> BuildResult:
     """One build. `cache` (kept by `serve`) carries parsed documents and rendered
     pages from the previous build; without it everything is done afresh.
     `search=False` (serve) carries the live search index over instead of
     rebuilding it, so a reload is not kept waiting; serve refreshes it after.
     `preview=True` (serve) writes only what changed over the live output.
-    `inputs`: the digest of the input files' stamps, when the caller just took it (quick.py)."""
+    `scan`: the input files and their stamps, when the caller just took them (quick.py)."""
     started = time.perf_counter()
     if cache is not None:
-        return _build(config, problems, cache, None, "", on_lock_wait, search, preview, started)
+        return _build(config, problems, cache, None, None, on_lock_wait, search, preview, started)
     # A command-line build keeps its cache on disk; serve keeps its own in memory.
     saved_at = cache_file(config.cache_dir, config.output_dir)
     # Stamps before anything is read: an edit made while this build runs is seen next time.
-    inputs = inputs or quick.input_digest(config)
+    scan = scan or quick.scan_inputs(config)
     cache = load_cache(saved_at)
     # What it holds lives until the build ends: the cycle collector need not
     # walk it again at every collection meanwhile.
     gc.freeze()
     try:
-        return _build(config, problems, cache, saved_at, inputs, on_lock_wait, search, preview, started)
+        return _build(config, problems, cache, saved_at, scan, on_lock_wait, search, preview, started)
     finally:
         gc.unfreeze()
 
@@ -107,14 +110,14 @@ def _build(
     problems: Problems,
     cache: BuildCache,
     saved_at: Path | None,
-    inputs: str,
+    scan: quick.Scan | None,
     on_lock_wait: Callable[[], None] | None,
     search: bool,
     preview: bool,
     started: float,
 ) -> BuildResult:
     cache.reset_counters()
-    site, _ = check_site(config, problems, cache)
+    site, _ = check_site(config, problems, cache, scan)
     assert site is not None
     image_cache = ImageCache(config.cache_dir)
     image_plan = plan_images(site_images(site), problems, image_cache, config.image_widths, config.avif)
@@ -131,8 +134,8 @@ def _build(
             # The old release is being removed meanwhile; both finish under the lock.
             if saved_at is not None and (release is not None or cache.docs_parsed or cache.docs_removed):
                 save_cache(cache, saved_at)
-            if saved_at is not None:
-                _save_manifest(config, site, cache, problems, inputs, quick.manifest_path(saved_at), len(pages), len(image_plan))
+            if saved_at is not None and scan is not None:
+                _save_manifest(config, site, cache, problems, scan.digest, quick.manifest_path(saved_at), len(pages), len(image_plan))
             if release is not None:
                 release.finish()
     except BuildLocked:
@@ -244,9 +247,11 @@ def _write_release(
                 fresh[page.path] = PageEntry(page.key, release.digests[page.path], file_id(written), _MARKER in page.data)
             if fresh[page.path].searchable:
                 searchable.append((page.path, fresh[page.path].digest))
+        plan.qr_codes.asked.clear()
         for kiosk in render_kiosks(site, image_plan, plan.env):
             pages.append(kiosk.path)
             release.write(kiosk.path, kiosk.data, "templates")
+        kiosk_codes = {target: plan.qr_codes.codes[target] for target in plan.qr_codes.asked}
         for rel in variants:
             release.claim(rel, "images", digest=rel)  # the name carries the content hash
         images_made, images_cached = publish_images(
@@ -312,6 +317,7 @@ def _write_release(
         raise
     cache.pages = fresh
     cache.search = shards
+    cache.qr_codes = kiosk_codes
     cache.release = ReleaseRecord(inputs, build_id, others, tuple(pages), replaced or "")
     return pages, images_made, images_cached, build_id, len(release.owners), release
 

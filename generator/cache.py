@@ -26,7 +26,7 @@ import gc
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +44,14 @@ def stamp(path: Path) -> Stamp:
     except OSError:
         return (str(path), -1, -1)
     return (str(path), st.st_size, st.st_mtime_ns)
+
+
+PRESENT = -2  # size and mtime of a stamp that stands for "the file is there", whatever it holds
+
+
+def presence(path: Path) -> Stamp:
+    """A stamp that changes only when the file comes or goes (a linked document)."""
+    return (str(path), PRESENT, PRESENT) if os.path.isfile(path) else (str(path), -1, -1)
 
 
 def file_id(path: Path | str) -> FileId | None:
@@ -73,8 +81,19 @@ class DocEntry:
         """Stands for the document's inputs in page keys (asked once per page that shows it)."""
         return digest(self.deps)
 
-    def is_current(self) -> bool:
+    def is_current(self, stamps: Mapping[str, tuple[int, int]] | None = None) -> bool:
+        """Every file it depends on as it was; `stamps` (path → size, mtime_ns)
+        from a walk just made answer for the files they name."""
         for path, size, mtime in self.deps:  # plain os.stat: called for every file of the site on every rebuild
+            known = stamps.get(path) if stamps is not None else None
+            if size == PRESENT:
+                if known is None and not os.path.isfile(path):
+                    return False
+                continue
+            if known is not None:
+                if known != (size, mtime):
+                    return False
+                continue
             try:
                 st = os.stat(path)
             except OSError:
@@ -115,6 +134,8 @@ class BuildCache:
     slugs: dict[str, str] = field(default_factory=dict)  # name → pinyin slug (categories, themes, tags)
     exports: dict = field(default_factory=dict)  # pieces of the exports made before: VEVENTs, JSON items (exports.py)
     search: dict[str, dict[str, str]] = field(default_factory=dict)  # what the live search index holds (search.IndexState)
+    # The kiosk screens' QR codes (URL → SVG): every screen is made on every build.
+    qr_codes: dict[str, str] = field(default_factory=dict)
     # What the last build did, for tests and the serve log.
     docs_parsed: int = 0
     docs_reused: int = 0

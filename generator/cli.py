@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         return _report(problems)
     started = time.perf_counter()
     saved = quick.manifest_path(_cache_file(config))
-    same, inputs = quick.unchanged(saved, config, problems.rel_to, quick.build_time().astimezone(config.tz))
+    same, scan = quick.unchanged(saved, config, problems.rel_to, quick.build_time().astimezone(config.tz))
     if same is not None:
         for line in same.warnings:
             print(line, file=sys.stderr)
@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             config,
             problems,
             on_lock_wait=lambda: print("另一个生成正在进行，等待它结束… (waiting for another build)", file=sys.stderr),
-            inputs=inputs,
+            scan=scan,
         )
     except BuildFailed:
         return _report(problems)

@@ -12,18 +12,19 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .cache import BuildCache, DocEntry, digest, stamp
+from .cache import BuildCache, DocEntry, digest, presence, stamp
 from .config import HONOR_LEVELS, Config
 from .markup import IMAGE_SUFFIXES, MarkdownRenderer, cut_summary
 from .models import Activity, Doc, Honor, ImageRef, Page, Profile, Slogan
 from .problems import Problems
+from .quick import Scan
 from .schema import ALL_KEYS, FOLDERS, HONOR_NAMES, KINDS, FieldSpec
 from .slugs import is_valid_slug, slugify
 from .sources import SourceFile, read_source
@@ -46,8 +47,9 @@ def is_ignored(name: str) -> bool:
     return name.startswith(".") or bool(_TEMP_FILE.search(name))
 
 
-def discover(content_dir: Path, problems: Problems) -> list[tuple[str, Path]]:
-    """(kind, markdown path) for every content file, in a stable order."""
+def discover(content_dir: Path, problems: Problems, folders: Mapping[str, list[tuple[str, str]]] | None = None) -> list[tuple[str, Path]]:
+    """(kind, markdown path) for every content file, in a stable order.
+    `folders`: the listings a walk just made (quick.Scan), read instead of the disk."""
     found: list[tuple[str, Path]] = []
     if not content_dir.is_dir():
         problems.error(
@@ -61,7 +63,7 @@ def discover(content_dir: Path, problems: Problems) -> list[tuple[str, Path]]:
     for child in sorted(content_dir.iterdir()):
         if child.is_dir() and child.name in FOLDERS:
             kind = FOLDERS[child.name]
-            for path, is_file in _walk(child, problems, content_dir):
+            for path, is_file in _walk(child, problems, content_dir, folders or {}):
                 if not is_file:
                     continue
                 lower = path.name.lower()
@@ -88,32 +90,44 @@ def discover(content_dir: Path, problems: Problems) -> list[tuple[str, Path]]:
     return found
 
 
-def _walk(folder: Path, problems: Problems, content_dir: Path) -> list[tuple[Path, bool]]:
+def _walk(folder: Path, problems: Problems, content_dir: Path, folders: Mapping[str, list[tuple[str, str]]]) -> list[tuple[Path, bool]]:
     """(path, is a file) for everything below `folder`, sorted like the paths
     themselves; ignored names are skipped with all below them, and symbolic
     links are checked but never followed into (a loop cannot hang the build).
-    One directory listing per folder: a site of 10,000 documents is walked
-    in a fraction of a second."""
+    One directory listing per folder, or none where `folders` has it: a site
+    of 10,000 documents is walked in a fraction of a second."""
     entries: list[tuple[str, bool]] = []
     pending = [str(folder)]
     while pending:
-        try:
-            listing = list(os.scandir(pending.pop()))
-        except OSError:
-            continue  # unreadable folder: nothing from it
-        for entry in listing:
-            if is_ignored(entry.name):
+        current = pending.pop()
+        listing = folders.get(current)
+        if listing is None:
+            try:
+                listing = [(entry.name, _kind(entry)) for entry in os.scandir(current)]
+            except OSError:
+                continue  # unreadable folder: nothing from it
+        for name, kind in listing:
+            if is_ignored(name):
                 continue
-            if entry.is_symlink() or any(ord(ch) < 32 or ord(ch) == 127 for ch in entry.name):
-                path = Path(entry.path)
-                if _safe_source(path, content_dir, problems):
-                    entries.append((entry.path, path.is_file()))
-            elif entry.is_dir():
-                pending.append(entry.path)
+            path = os.path.join(current, name)
+            if kind == "l" or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+                if _safe_source(Path(path), content_dir, problems):
+                    entries.append((path, os.path.isfile(path)))
+            elif kind == "d":
+                pending.append(path)
             else:
-                entries.append((entry.path, entry.is_file()))
+                entries.append((path, kind == "f"))
     entries.sort(key=lambda item: item[0].split(os.sep))  # the order of the paths' parts, as Path sorts
     return [(Path(path), is_file) for path, is_file in entries]
+
+
+def _kind(entry: os.DirEntry) -> str:
+    """As quick.Scan lists an entry."""
+    if entry.is_symlink():
+        return "l"
+    if entry.is_dir():
+        return "d"
+    return "f" if entry.is_file() else "o"
 
 
 def _safe_source(path: Path, content_dir: Path, problems: Problems) -> bool:
@@ -145,17 +159,19 @@ def _in_bundle(path: Path, kind_dir: Path) -> bool:
     return False
 
 
-def load_content(config: Config, now: datetime, problems: Problems, cache: BuildCache | None = None) -> Content:
+def load_content(config: Config, now: datetime, problems: Problems, cache: BuildCache | None = None, scan: Scan | None = None) -> Content:
     """Every published document. With a cache, files whose stamps (and those of
-    the images and bundle they use) are unchanged are not read again."""
+    the images and bundle they use) are unchanged are not read again. `scan`:
+    the input files as a walk just found them, listed and stamped (quick.py)."""
     cache = cache if cache is not None else BuildCache()
     # Problems are stored with paths relative to where the command runs.
     settings = digest((config.categories, config.themes, config.timezone, str(config.content_dir), str(problems.rel_to)))
     if cache.settings_key != settings:
         cache.docs.clear()
         cache.settings_key = settings
-    found = discover(config.content_dir, problems)
-    todo = [(kind, path) for kind, path in found if not (path in cache.docs and cache.docs[path].is_current())]
+    found = discover(config.content_dir, problems, scan.folders if scan is not None else None)
+    stamps = scan.stamps if scan is not None else None
+    todo = [(kind, path) for kind, path in found if not (path in cache.docs and cache.docs[path].is_current(stamps))]
     for path, entry in _parse_all(todo, config, problems.rel_to).items():
         # One Path object for the key and the document's source: the cache file stores it once.
         cache.docs[entry.doc.source if entry.doc is not None and entry.doc.source == path else path] = entry
@@ -239,12 +255,16 @@ def _parse_chunk(todo: list[tuple[str, Path]], config: Config, rel_to: Path | No
 def _load_one(kind: str, path: Path, config: Config, problems: Problems, renderer: MarkdownRenderer) -> DocEntry:
     mark = len(problems.items)
     renderer.touched.clear()
+    renderer.linked.clear()
     source = read_source(path, problems, ALL_KEYS)
     doc = _Validator(source, kind, config, problems, renderer).build() if source is not None else None
     deps = [path, *renderer.touched]
     if path.name == "index.md":
         deps.append(path.parent)  # a photo added to the bundle changes the default gallery
-    return DocEntry(tuple(stamp(p) for p in dict.fromkeys(deps)), doc, tuple(problems.items[mark:]))
+    stamps = {str(p): stamp(p) for p in deps}
+    for target in renderer.linked:
+        stamps.setdefault(str(target), presence(target))
+    return DocEntry(tuple(stamps.values()), doc, tuple(problems.items[mark:]))
 
 
 _DATE = re.compile(
