@@ -73,6 +73,7 @@ class _LocalRefs(Treeprocessor):
             if not parts.path.lower().endswith((".md", ".markdown")):
                 continue
             target = (ctx["path"].parent / unquote(parts.path)).resolve()
+            self.renderer.linked.append(target)  # missing too: when it comes, the link is no longer broken
             if not target.is_relative_to(self.renderer.content_dir) or not target.is_file():
                 ctx["problems"].error(
                     ctx["path"],
@@ -82,7 +83,6 @@ class _LocalRefs(Treeprocessor):
                     "检查文件名；链接其他内容时写相对路径，例如 [王秀兰](王秀兰.md)",
                 )
                 continue
-            self.renderer.touched.append(target)
             a.set("href", LINK_SCHEME + target.as_posix() + (f"#{parts.fragment}" if parts.fragment else ""))
             ctx["links"].append((target, unquote(parts.fragment), line))
 
@@ -135,6 +135,9 @@ class MarkdownRenderer:
         self._md.treeprocessors["inline"].inlinePatterns = tuple(self._md.inlinePatterns)
         self._context: dict = {}
         self.touched: list[Path] = []  # every image path looked up: a document's dependencies
+        # Every document linked to: only whether it is there counts (the page shows
+        # its URL, which the site model gives; render.py keys pages by it).
+        self.linked: list[Path] = []
 
     def render(self, text: str, path: Path, body_line: int, problems: Problems) -> Body:
         """Markdown → sanitized HTML, with the images and document links it uses."""

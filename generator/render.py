@@ -201,10 +201,12 @@ class QRCodes:
     standard's choice of mask). A cold build of a big site encodes them on all
     cores first; a rebuild only encodes those of the pages it renders again."""
 
-    def __init__(self) -> None:
-        self.codes: dict[str, str] = {}
+    def __init__(self, known: dict[str, str] | None = None) -> None:
+        self.codes: dict[str, str] = dict(known or {})
+        self.asked: set[str] = set()  # the targets asked for (a build cache keeps the kiosk's)
 
     def get(self, target: str, title: str) -> str:
+        self.asked.add(target)
         if target not in self.codes:
             self.codes[target] = encode_qr(target)
         svg = self.codes[target]
@@ -293,8 +295,14 @@ def _menu(site: SiteModel) -> tuple[MenuItem, ...]:
 class PageJob:
     template: str
     path: str
-    context: dict[str, Any]
+    # The template's variables, or what makes them when the page is rendered:
+    # most pages of a rebuild are not, and a document page's context costs.
+    args: dict[str, Any] | Callable[[], dict[str, Any]]
     deps: tuple[Doc, ...] | None  # the documents the page shows; None: all of them
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return self.args() if callable(self.args) else self.args
 
 
 @dataclass
@@ -325,9 +333,9 @@ def plan_pages(
     """Keys for every page; with a cache, a page whose key is unchanged and that
     `reusable` says the live output still holds is marked for reuse."""
     cache = cache if cache is not None else BuildCache()
-    qr_codes = QRCodes()
+    qr_codes = QRCodes(cache.qr_codes)
     env = make_environment(site, images, asset_hashes, qr_codes)
-    version_of = cache.version_of
+    version_of = _versions(site, cache)
     everything = digest(version_of(d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
     common = _common_key(site, asset_hashes)
     jobs = []
@@ -337,6 +345,27 @@ def plan_pages(
         known = cache.pages.get(job.path)
         jobs.append((job, key, known is not None and known.key == key and reusable is not None and reusable(job.path, known)))
     return PagePlan(env, qr_codes, jobs, common, everything, images, asset_hashes)
+
+
+def _versions(site: SiteModel, cache: BuildCache) -> Callable[[Doc], str]:
+    """What stands for a document in page keys: its inputs' version, and the
+    URLs of the documents it links to (which its pages show). Only whether a
+    linked document is there is part of the version (cache.presence): an edit
+    of it does not make every page that shows a document linking to it new."""
+    known: dict[int, str] = {}
+    by_file = site.by_file
+
+    def version_of(doc: Doc) -> str:
+        version = known.get(id(doc))
+        if version is None:
+            version = cache.version_of(doc)
+            if doc.links:
+                urls = (by_file[t.as_posix()].url if t.as_posix() in by_file else "" for t, _, _ in doc.links)
+                version = "\0".join((version, *urls))
+            known[id(doc)] = version
+        return version
+
+    return version_of
 
 
 PARALLEL_RENDER_FROM = 400  # pages to render; below this a process pool costs more than it saves
@@ -513,31 +542,38 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
 
 
 def _profile_job(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> PageJob:
-    context = _profile_context(site, profile, images)
-    return PageJob("profiles/single.html", _index(profile.url), context, (profile, *context["related"]))
+    related = _related(site, profile)
+    return PageJob(
+        "profiles/single.html", _index(profile.url), lambda: _profile_context(site, profile, images, related), (profile, *related)
+    )
 
 
 def _poster_job(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> PageJob:
-    context = _profile_context(site, profile, images)
-    context["meta"] = replace(context["meta"], title=f"{profile.name} · 宣传海报", path=f"{profile.url}poster/")
+    def context() -> dict[str, Any]:
+        made = _profile_context(site, profile, images, _related(site, profile))
+        made["meta"] = replace(made["meta"], title=f"{profile.name} · 宣传海报", path=f"{profile.url}poster/")
+        return made
+
     return PageJob("profiles/poster.html", f"{profile.url}poster/index.html", context, (profile,))
 
 
 def _activity_job(site: SiteModel, activity: Activity, images: dict[Path, PublishedImage]) -> PageJob:
-    image = images.get(activity.cover.source) if activity.cover else None
-    context = {
-        "activity": activity,
-        "term": site.theme_of(activity),
-        "tags": site.tag_terms(activity.tags),
-        "meta": PageMeta(
-            title=activity.title,
-            path=activity.url,
-            description=activity.summary,
-            section="activities/",
-            image=image,
-            og_type="article",
-        ),
-    }
+    def context() -> dict[str, Any]:
+        image = images.get(activity.cover.source) if activity.cover else None
+        return {
+            "activity": activity,
+            "term": site.theme_of(activity),
+            "tags": site.tag_terms(activity.tags),
+            "meta": PageMeta(
+                title=activity.title,
+                path=activity.url,
+                description=activity.summary,
+                section="activities/",
+                image=image,
+                og_type="article",
+            ),
+        }
+
     return PageJob("activities/single.html", _index(activity.url), context, (activity,))
 
 
@@ -551,13 +587,15 @@ def _page_job(page: Page) -> PageJob:
     return PageJob("page.html", _index(page.url), {"doc": page, "meta": meta}, (page,))
 
 
-def _profile_context(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> dict[str, Any]:
-    term = site.category_of(profile)
-    # Not the whole category; the profile itself by its file (express pages pass a newer copy of it).
-    related = tuple(itertools.islice((p for p in term.profiles if p.source != profile.source), 4))
+def _related(site: SiteModel, profile: Profile) -> tuple[Profile, ...]:
+    """More of its category; not the profile itself, found by its file (express pages pass a newer copy of it)."""
+    return tuple(itertools.islice((p for p in site.category_of(profile).profiles if p.source != profile.source), 4))
+
+
+def _profile_context(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage], related: tuple[Profile, ...]) -> dict[str, Any]:
     return {
         "profile": profile,
-        "term": term,
+        "term": site.category_of(profile),
         "tags": site.tag_terms(profile.tags),
         "related": related,
         "meta": PageMeta(

@@ -256,3 +256,43 @@ def test_calendar_events_of_unchanged_activities_are_not_made_again(sample, monk
     _build(sample.root, None)
     assert made == ["b"]
     assert "SUMMARY:世界读书日" in (sample.out / "activities/b/event.ics").read_text(encoding="utf-8")
+
+
+def test_an_edit_of_a_linked_document_leaves_the_pages_linking_to_it_alone_but_a_new_address_reaches_them(sample, tmp_path):
+    sample.write(
+        "content/pages/about.md", "---\ntitle: 关于我们\nslug: about\nmenu: true\n---\n学习[张晓明](../profiles/zhang/index.md)。\n"
+    )
+    cache = BuildCache()
+    _build(sample.root, cache)
+    about = sample.out / "about/index.html"
+    assert 'href="/profiles/zhang/"' in about.read_text(encoding="utf-8")
+    before = about.stat().st_ino
+    _profile(sample, "zhang", "张晓明", day=1, body="二十年如一日。")
+    _touch_later(sample.root / "content/profiles/zhang/index.md")
+    _build(sample.root, cache)
+    # Only the linked profile's address shows on the about page: it was not made again.
+    assert cache.docs_parsed == 1 and about.stat().st_ino == before
+    assert "二十年如一日" in sample.html("profiles/zhang/index.html")
+    # A new address of the linked profile is a new about page.
+    sample.write(
+        "content/profiles/zhang/index.md",
+        P.format(name="张晓明", category="道德模范", day=1, tag="爱岗敬业", body="事迹。").replace(
+            "---\n事迹", "slug: zhang-xiao-ming\n---\n事迹"
+        ),
+    )
+    _touch_later(sample.root / "content/profiles/zhang/index.md")
+    _build(sample.root, cache)
+    assert 'href="/profiles/zhang-xiao-ming/"' in about.read_text(encoding="utf-8")
+    _build(sample.root, BuildCache(), out=tmp_path / "clean")
+    assert _tree(sample.out) == _tree(tmp_path / "clean")
+    # Gone, it is a problem of the page linking to it, though that page did not change; back, it is not
+    # (the page is read again: its link was found broken when it was read).
+    moved = sample.root / "content/profiles/zhang"
+    moved.rename(tmp_path / "zhang")
+    problems = Problems(rel_to=sample.root)
+    with pytest.raises(BuildFailed):
+        build(load_config(sample.root, problems), problems, cache)
+    assert any("about.md" in p.format() and "链接" in p.format() for p in problems.errors)
+    (tmp_path / "zhang").rename(moved)
+    _build(sample.root, cache)
+    assert 'href="/profiles/zhang-xiao-ming/"' in about.read_text(encoding="utf-8")

@@ -296,3 +296,21 @@ def test_show_entries_and_schedules_read_as_chinese():
     screen = KioskScreen(name="a", title="a", days=(1, 3, 5), hours=((480, 1080),))
     assert schedule_text(screen) == "周一、周三、周五 08:00–18:00"
     assert schedule_text(KioskScreen(name="a", title="a")) == ""
+
+
+def test_a_rebuild_does_not_encode_the_screens_qr_codes_again(site, monkeypatch):
+    from generator import render
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
+    _content(site)
+    site.write("site.toml", 'title = "测试文明网"\n\n[[kiosk]]\nname = "hall"\nshow = ["slogans", "profiles", "activities"]\n')
+    assert site.run("build") == 0
+    before = _data(site, "hall")
+    encoded: list[str] = []
+    real = render.encode_qr
+    monkeypatch.setattr(render, "encode_qr", lambda target: encoded.append(target) or real(target))
+    site.write("content/slogans/always.md", "---\ntext: 文明交通 安全出行\ntheme: 文明交通\nweight: 9\n---\n")  # the screen is made again
+    assert site.run("build") == 0
+    after = _data(site, "hall")
+    assert encoded == [] and after != before
+    assert [s["qr"] for group in after["groups"][1:] for s in group] == [s["qr"] for group in before["groups"][1:] for s in group]
