@@ -238,7 +238,8 @@ def _write_release(
                 written = release.link_from_live(page.path, entry.digest, "templates", entry.file)
                 if written is None:
                     continue
-                now_file = file_id(written)  # the same file when linked; a copy where links are not possible
+                # Laid over, it stays in place: the very file the plan found there.
+                now_file = entry.file if release.over is not None else file_id(written)  # a copy where links are not possible
                 fresh[page.path] = entry if now_file == entry.file else replace(entry, file=now_file)
             else:
                 written = release.write(page.path, page.data, "templates")

@@ -158,14 +158,8 @@ class Release:
         """The path to write `rel` to, or None (and a problem) when taken.
         `digest` stands for the file's bytes (a content-hashed name may pass itself).
         In a reused folder the path is emptied first, unless `vacate=False`."""
-        key = rel.lower()  # Windows and macOS readers: a.html and A.html are one file
-        if key in self.owners:
-            self.problems.error(
-                owner, 0, "", f"输出文件 {rel} 已由 {self.owners[key]} 生成 (two sources write one file)", "改名或删除其中一个"
-            )
+        if not self._own(rel, owner, digest):
             return None
-        self.owners[key] = owner
-        self.digests[rel] = digest
         path = self.dir / rel
         if make and path.parent not in self._made_dirs:
             if self.reused:
@@ -177,6 +171,17 @@ class Release:
         if vacate:
             self._vacate(path)
         return path
+
+    def _own(self, rel: str, owner: str, digest: str) -> bool:
+        key = rel.lower()  # Windows and macOS readers: a.html and A.html are one file
+        if key in self.owners:
+            self.problems.error(
+                owner, 0, "", f"输出文件 {rel} 已由 {self.owners[key]} 生成 (two sources write one file)", "改名或删除其中一个"
+            )
+            return False
+        self.owners[key] = owner
+        self.digests[rel] = digest
+        return True
 
     def _vacate(self, path: Path) -> None:
         """A reused folder's file at `path` goes before new bytes do: it may be
@@ -201,7 +206,7 @@ class Release:
         Bytes the live output already holds in that very file are linked, not written."""
         digest = content_hash(data)
         known = self.known.get(rel)
-        if known is not None and known[0] == digest and known[1] is not None and file_id(self.output_dir / rel) == known[1]:
+        if known is not None and known[0] == digest and known[1] is not None and file_id(f"{self.output_dir}{os.sep}{rel}") == known[1]:
             return self.link_from_live(rel, digest, owner, known[1])
         path = self.claim(rel, owner, digest)
         if path is not None:
@@ -214,7 +219,7 @@ class Release:
         or copy it where links are not possible. A reused folder that already
         holds that very file keeps it."""
         if self.over is not None:
-            if self.claim(rel, owner, digest, make=False) is None:
+            if not self._own(rel, owner, digest):
                 return None
             self.kept.add(rel)
             return self.output_dir / rel

@@ -215,16 +215,20 @@ def unchanged(path: Path, config: Config, rel_to: Path | None, now: datetime) ->
         return None, None
     if manifest.key != settings_key(config, rel_to):
         return None, None
+    # The inputs first: an edit is found without looking at the output, and
+    # the build uses the scan.
+    scan = scan_inputs(config)
+    if manifest.inputs != scan.digest:
+        return None, scan
     prefix = str(config.output_dir) + os.sep
     for rel, ino, size, mtime in manifest.files:
         try:
             st = os.stat(prefix + rel)
         except OSError:
-            return None, None
+            return None, scan
         if (st.st_ino, st.st_size, st.st_mtime_ns) != (ino, size, mtime):
-            return None, None
-    scan = scan_inputs(config)
-    return (manifest if manifest.inputs == scan.digest else None), scan
+            return None, scan
+    return manifest, scan
 
 
 def _stamp(path: str | Path) -> tuple[int, int] | None:
