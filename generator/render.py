@@ -299,6 +299,7 @@ class PageJob:
     # most pages of a rebuild are not, and a document page's context costs.
     args: dict[str, Any] | Callable[[], dict[str, Any]]
     deps: tuple[Doc, ...] | None  # the documents the page shows; None: all of them
+    shows: str = ""  # anything else the page shows that its documents do not tell (counts of other terms)
 
     @property
     def context(self) -> dict[str, Any]:
@@ -341,15 +342,15 @@ def plan_pages(
     jobs = []
     for job in _pages(site, images):
         deps = everything if job.deps is None else "\0".join(version_of(d) for d in job.deps)
-        key = hashlib.blake2b(f"{common}\0{job.template}\0{deps}".encode(), digest_size=16).hexdigest()
+        key = hashlib.blake2b(f"{common}\0{job.template}\0{job.shows}\0{deps}".encode(), digest_size=16).hexdigest()
         known = cache.pages.get(job.path)
         jobs.append((job, key, known is not None and known.key == key and reusable is not None and reusable(job.path, known)))
     return PagePlan(env, qr_codes, jobs, common, everything, images, asset_hashes)
 
 
 def _versions(site: SiteModel, cache: BuildCache) -> Callable[[Doc], str]:
-    """What stands for a document in page keys: its inputs' version, and the
-    URLs of the documents it links to (which its pages show). Only whether a
+    """What stands for a document in page keys: its inputs' version, what it
+    shows by the clock, and the URLs of the documents it links to (which its pages show). Only whether a
     linked document is there is part of the version (cache.presence): an edit
     of it does not make every page that shows a document linking to it new."""
     known: dict[int, str] = {}
@@ -359,6 +360,11 @@ def _versions(site: SiteModel, cache: BuildCache) -> Callable[[Doc], str]:
         version = known.get(id(doc))
         if version is None:
             version = cache.version_of(doc)
+            # What it shows by the clock: a page listing it changes when that does.
+            if isinstance(doc, Activity):
+                version += doc.status(site.now)
+            elif isinstance(doc, Slogan):
+                version += "+" if doc.shown_at(site.now) else "-"
             if doc.links:
                 urls = (by_file[t.as_posix()].url if t.as_posix() in by_file else "" for t, _, _ in doc.links)
                 version = "\0".join((version, *urls))
@@ -464,17 +470,18 @@ def _render_chunk(indices: list[int]) -> list[tuple[int, str, bytes, tuple[str, 
 
 def _common_key(site: SiteModel, asset_hashes: dict[str, str]) -> str:
     """What any page may show besides its own documents: settings, templates,
-    the menu, taxonomies and everything that changes with the clock."""
+    the menu, taxonomies and the year. What a document shows by the clock (an
+    activity's status, a slogan being current) is part of its version (`_versions`)."""
     templates = sorted(stamp(p) for d in theme_dirs(site.config.templates_dir) for p in d.rglob("*.html"))
     return digest(
         (
             repr(site.config),
             templates,
             sorted(asset_hashes.items()),
-            [(t.name, t.slug, t.count) for t in (*site.categories, *site.themes, *site.tags)],
+            # Not how many documents each has: the pages that show it list those
+            # documents, or say so (`shows`); so a new document does not make every page new.
+            [(t.name, t.slug) for t in (*site.categories, *site.themes, *site.tags)],
             [(p.title, p.url, p.menu) for p in site.pages],
-            [a.status(site.now) for a in site.activities],
-            [s.slug for s in site.current_slogans],
             site.now.year,
         )
     )
@@ -506,20 +513,23 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
         },
         all_profiles,
     )
+    # A category page shows how many each category has; so does a theme page for themes.
+    category_counts = repr([len(t.profiles) for t in site.categories])
     for term in site.categories:
         description = f"{term.name}（{len(term.profiles)}人）"
         context = {"term": term, "meta": meta(f"{term.name} · 先进典型", term.url, description=description, section="profiles/")}
-        yield PageJob("profiles/category.html", _index(term.url), context, term.profiles)
+        yield PageJob("profiles/category.html", _index(term.url), context, term.profiles, category_counts)
     for profile in site.profiles:
         yield _profile_job(site, profile, images)
     honors_meta = meta("荣誉榜", "honors/", description=f"{cfg.title}先进典型荣誉榜：按年份和级别列出每一项荣誉", section="honors/")
     yield PageJob("honors.html", "honors/index.html", {"meta": honors_meta}, all_profiles)
     activities_meta = meta("主题活动", "activities/", description=f"{cfg.title}主题活动：即将开始、进行中与往期活动", section="activities/")
     yield PageJob("activities/list.html", "activities/index.html", {"meta": activities_meta}, tuple(site.activities))
+    theme_counts = repr([len(t.activities) for t in site.themes])
     for term in site.themes:
         description = f"{term.name}主题活动（{len(term.activities)}项）"
         context = {"term": term, "meta": meta(f"{term.name} · 主题活动", term.url, description=description, section="activities/")}
-        yield PageJob("activities/theme.html", _index(term.url), context, term.activities)
+        yield PageJob("activities/theme.html", _index(term.url), context, term.activities, theme_counts)
     for activity in site.activities:
         yield _activity_job(site, activity, images)
     yield _slogans_job(site)

@@ -4,6 +4,7 @@ same bytes as a clean build."""
 from __future__ import annotations
 
 import gc
+import re
 import shutil
 import time
 from pathlib import Path
@@ -296,3 +297,19 @@ def test_an_edit_of_a_linked_document_leaves_the_pages_linking_to_it_alone_but_a
     (tmp_path / "zhang").rename(moved)
     _build(sample.root, cache)
     assert 'href="/profiles/zhang-xiao-ming/"' in about.read_text(encoding="utf-8")
+
+
+def test_a_new_profile_makes_its_lists_new_but_not_the_pages_of_other_documents(sample, tmp_path):
+    cache = BuildCache()
+    _build(sample.root, cache)
+    untouched = ["profiles/zhang/index.html", "profiles/wang/poster/index.html", "activities/a/index.html", "about/index.html"]
+    before = {rel: (sample.out / rel).stat().st_ino for rel in untouched}
+    _profile(sample, "zhao", "赵海涛", category="劳动模范", day=4, tag="岗位建功")
+    _build(sample.root, cache)
+    assert {rel: (sample.out / rel).stat().st_ino for rel in untouched} == before
+    # Every category page shows every category's count: the other category's page too.
+    chips = sample.html("profiles/category/dao-de-mo-fan/index.html")
+    assert re.search(r"劳动模范 <span class=\"count\">2</span>", chips)
+    assert cache.pages_rendered < 20
+    _build(sample.root, BuildCache(), out=tmp_path / "clean")
+    assert _tree(sample.out) == _tree(tmp_path / "clean")
