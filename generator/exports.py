@@ -11,7 +11,6 @@ not depend on the build time while there are activities.
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import json
 import zoneinfo
 from collections.abc import Callable
@@ -237,6 +236,8 @@ def _zone_source(name: str) -> tuple[object, ...]:
         found = stamp(Path(root, name))
         if found[1] != -1:
             return found
+    import importlib.metadata  # only where the system has no zone files (Windows): it costs 40 ms to import
+
     try:
         return ("tzdata", importlib.metadata.version("tzdata"))
     except importlib.metadata.PackageNotFoundError:

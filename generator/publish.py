@@ -7,11 +7,17 @@ leaves output/ exactly as it was; removed content disappears with the old
 release. Leftovers of a killed build are cleaned up by the next one.
 
 The release that was swapped out is kept as `.output.spare` and becomes the
-next build's folder: it already holds the site's folders and, as hard links,
-most of its files, so a rebuild after one edit replaces the few files that
-changed instead of making ten thousand folders and links and deleting as
-many. Files in it are never written in place (they share their inode with
-the live output): a file that changes is unlinked and written anew.
+next whole release's folder: it already holds the site's folders and, as
+hard links, most of its files, so it is not made afresh. Files in it are
+never written in place (they share their inode with the live output): a
+file that changes is unlinked and written anew.
+
+A rebuild that changes few pages (build.py, OVERLAY_SHARE; every rebuild of
+serve) writes an overlay instead: only the new and changed files go into
+the release folder, and `commit` moves each into output/ (build.json last)
+and deletes the files that are gone. That costs what the edit changed, not
+a walk of the whole site. Each file is replaced whole, and a failed build
+still changes nothing; the spare stays as it was, for the next whole release.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -113,3 +114,17 @@ class _CountingPool:
 
         self.calls.append(kwargs.get("max_workers"))
         return ProcessPoolExecutor(*args, **kwargs)
+
+
+def test_the_role_models_page_shows_the_newest_of_each_category_and_leads_to_all_of_them(site):
+    for i in range(14):
+        category = "道德模范" if i < 13 else "身边好人"
+        site.write(f"content/profiles/p{i:02d}.md", f"---\nname: 先进{i}号\ncategory: {category}\ndate: 2024-03-{i + 1:02d}\n---\n事迹。\n")
+    assert site.run("build") == 0
+    html = site.html("profiles/index.html")
+    shown = re.findall(r"先进(\d+)号</a>", html)
+    # 道德模范: the 12 newest of 13 (p12 … p01), then a link to all 13; 身边好人: its one.
+    assert shown == [str(i) for i in range(12, 0, -1)] + ["13"]
+    assert "查看全部 13 位道德模范" in html and "查看全部 1 位" not in html
+    category = site.html("profiles/category/dao-de-mo-fan/index.html")
+    assert sorted(int(n) for n in re.findall(r"先进(\d+)号</a>", category)) == list(range(13))
