@@ -256,7 +256,13 @@ def _write_release(
         for rel in variants:
             release.claim(rel, "images", digest=rel)  # the name carries the content hash
         images_made, images_cached = publish_images(
-            image_plan, release.dir, image_cache, problems, jobs=config.jobs, progress=terminal_progress("图片 images")
+            image_plan,
+            release.dir,
+            image_cache,
+            problems,
+            jobs=config.jobs,
+            progress=terminal_progress("图片 images"),
+            present=release.keep_live,  # laid over: a photo's variants already in output/ stay where they are
         )
         for rel, path in static:
             if not path.resolve().is_relative_to(config.content_dir.resolve()):

@@ -284,8 +284,11 @@ def publish_images(
     problems: Problems,
     jobs: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    present: Callable[[str, Path], bool] | None = None,
 ) -> tuple[int, int]:
-    """Write every variant into the release; returns (sources encoded, sources from cache)."""
+    """Write every variant into the release; returns (sources encoded, sources from cache).
+    `present(rel, stored)`: the release already has that file where it stands
+    (laid over output/, which holds it): it is not linked again."""
     todo: list[tuple[PublishedImage, _Job]] = []
     cached = 0
     for image in sorted(plan.values(), key=lambda i: i.url):
@@ -325,9 +328,10 @@ def publish_images(
     for rel, variant in sorted(variants.items()):
         stored = cache.path(variant)
         if stored.is_file():
-            target = release_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(stored, target)
+            if present is None or not present(rel, stored):
+                target = release_dir / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                link_or_copy(stored, target)
             os.utime(stored)  # last used: keeps it from being pruned
             used.append(stored)
     cache.save_index()

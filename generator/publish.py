@@ -237,6 +237,17 @@ class Release:
             link_or_copy(self.output_dir / rel, path)
         return path
 
+    def keep_live(self, rel: str, source: Path) -> bool:
+        """Laid over: when output/ holds `source` itself at `rel` (a hard link of
+        it, as image variants are), leave it there; True if so. `rel` must be claimed."""
+        if self.over is None:
+            return False
+        live = file_id(f"{self.output_dir}{os.sep}{rel}")
+        if live is None or live != file_id(source):
+            return False
+        self.kept.add(rel)
+        return True
+
     def copy(self, rel: str, source: Path, owner: str) -> None:
         path = self.claim(rel, owner, content_hash(source.read_bytes()))
         if path is not None:

@@ -308,3 +308,31 @@ def test_a_failed_write_while_laying_over_leaves_the_live_output_as_it_was(site,
     assert "无法写入输出文件夹" in said.out + said.err
     assert _tree(site.out) == before
     assert [p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name != ".output.lock"] == []
+
+
+def test_laid_over_a_photos_variants_already_published_are_left_where_they_are(site, make_site, monkeypatch):
+    from generator import build, images
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
+    monkeypatch.setattr(build, "OVERLAY_SHARE", 0.5)
+    _many_profiles(site)
+    site.image("content/profiles/wang/portrait.jpg", (1200, 900))
+    site.write("content/profiles/wang/index.md", "---\nname: 王秀兰\ncategory: 身边好人\ndate: 2024-05-01\nphoto: portrait.jpg\n---\n")
+    assert site.run("build") == 0
+    variants = sorted(p.relative_to(site.out).as_posix() for p in site.out.rglob("*.webp"))
+    assert variants
+    linked: list[str] = []
+    real = images.link_or_copy
+    monkeypatch.setattr(images, "link_or_copy", lambda source, target: linked.append(str(target)) or real(source, target))
+    site.write("content/profiles/张伟.md", "---\nname: 张伟\ncategory: 身边好人\ndate: 2024-03-01\n---\n坚守养护一线三十年。\n")
+    assert site.run("build") == 0
+    assert linked == [] and not (site.root / ".output.spare").exists()  # laid over, nothing of the photo linked again
+    assert sorted(p.relative_to(site.out).as_posix() for p in site.out.rglob("*.webp")) == variants
+    assert site.run("build") == 0  # and the next build finds nothing changed
+    clean = make_site("clean")
+    _many_profiles(clean)
+    clean.write_bytes("content/profiles/wang/portrait.jpg", (site.root / "content/profiles/wang/portrait.jpg").read_bytes())
+    clean.write("content/profiles/wang/index.md", (site.root / "content/profiles/wang/index.md").read_text(encoding="utf-8"))
+    clean.write("content/profiles/张伟.md", (site.root / "content/profiles/张伟.md").read_text(encoding="utf-8"))
+    assert clean.run("build") == 0
+    assert _tree(site.out) == _tree(clean.out)
