@@ -366,8 +366,8 @@ def _versions(site: SiteModel, cache: BuildCache) -> Callable[[Doc], str]:
             elif isinstance(doc, Slogan):
                 version += "+" if doc.shown_at(site.now) else "-"
             if doc.links:
-                urls = (by_file[t.as_posix()].url if t.as_posix() in by_file else "" for t, _, _ in doc.links)
-                version = "\0".join((version, *urls))
+                linked = (by_file.get(t.as_posix()) for t, _, _ in doc.links)
+                version = "\0".join((version, *(d.url if d is not None else "" for d in linked)))
             known[id(doc)] = version
         return version
 

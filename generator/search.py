@@ -108,31 +108,31 @@ def _shard_key(config: Config, groups: list[list[tuple[str, str]]], shard: int) 
 
 def _split(
     pages: list[tuple[str, str]], known: IndexState, config: Config, live: Path | None
-) -> tuple[dict[str, str], list[list[tuple[str, str]]], dict[str, str], list[str]]:
+) -> tuple[dict[str, str], list[list[tuple[str, str]]], dict[str, str], list[str], bool]:
     """What goes where: (the pages the shards hold, grouped by shard too, the
     pages for recent/, the version ids of the shards' pages that are changed
-    or gone). The live shards stay when few pages changed since they were
-    made, the page count still gives as many shards, and every one of them
-    is there as made."""
+    or gone, whether the live shards stay). They stay when few pages changed
+    since they were made, the page count still gives as many shards, and
+    every one of them is there as made."""
     base = dict(pages)
     old_base = known.get("base") or {}
     old_keys = known.get("keys") or {}
     if live is None or not old_base or shard_count(len(old_base)) != shard_count(len(pages)):
-        return base, _groups(base), {}, []
+        return base, _groups(base), {}, [], False
     changed = {path: digest for path, digest in pages if old_base.get(path) != digest}
     gone = [path for path in old_base if path not in base]
     if len(changed) + len(gone) > RECENT_PAGES:
-        return base, _groups(base), {}, []
+        return base, _groups(base), {}, [], False
     groups = _groups(old_base)
     for shard in range(len(groups)):
         if (
             old_keys.get(str(shard)) != _shard_key(config, groups, shard)
             or not (shard_dir(live / BUNDLE, shard) / "pagefind-entry.json").is_file()
         ):
-            return base, _groups(base), {}, []
+            return base, _groups(base), {}, [], False
     ids = version_ids(groups)
     stale = sorted(ids[path] for path in [*gone, *(path for path in changed if path in old_base)])
-    return old_base, groups, changed, stale
+    return old_base, groups, changed, stale, True
 
 
 def index_release(
@@ -176,17 +176,21 @@ def index_release(
     known = known or {}
     hashed = all(digest for _, digest in pages)
     old_keys = known.get("keys") or {}
+    kept = False
     if hashed:
-        base, groups, recent, stale = _split(pages, known, config, live)
+        base, groups, recent, stale, kept = _split(pages, known, config, live)
     else:
         base, recent, stale = dict(pages), {}, []
         groups = _groups(base)
+    unchanged_recent = recent == (known.get("recent") or {}) and (not recent or (live is not None and (live / BUNDLE / RECENT).is_dir()))
+    if in_place and kept and unchanged_recent:
+        return {"keys": dict(old_keys), "base": base, "recent": recent}  # the live index holds just these pages: nothing to lay over
     ids = version_ids(groups)
     keys: dict[str, str] = {}
     todo: list[tuple[str, list[str], dict[str, str]]] = []
     # Every shard as the live index holds it (_split checked their keys): laid
-    # over, they need not be linked into the release at all.
-    stay = in_place and live is not None and bool(recent) and base == known.get("base")
+    # over, they need not be linked into the release at all; recent/ is made anew.
+    stay = in_place and kept and bool(recent)
     for shard, group in enumerate(groups):
         key = _shard_key(config, groups, shard)
         if stay:

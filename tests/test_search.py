@@ -554,6 +554,29 @@ def test_changed_pages_are_indexed_apart_and_search_shows_only_their_new_version
     assert _type_counts(page, edited) == _type_counts(page, fresh) == {"先进典型": "3", "主题活动": "1", "标语": "1"}
 
 
+def test_laid_over_with_no_searchable_page_changed_the_live_index_is_left_as_it_is(site, monkeypatch):
+    from generator import build
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)
+    monkeypatch.setattr(build, "OVERLAY_SHARE", 1.0)
+    _small_site(site)
+    site.write("content/static/docs/guide.txt", "指南")
+    assert site.run("build") == 0
+    site.write("content/profiles/li-si.md", LI_SI_EDITED)
+    assert site.run("build") == 0
+    bundle = site.out / "pagefind"
+    before = {p.relative_to(bundle).as_posix(): (p.stat().st_ino, p.read_bytes()) for p in bundle.rglob("*") if p.is_file()}
+    assert "recent/pagefind-entry.json" in before
+    runs: list[list[str]] = []
+    real = search._index_shard
+    monkeypatch.setattr(search, "_index_shard", lambda *a: runs.append(sorted(a[1])) or real(*a))
+    site.write("content/static/docs/guide.txt", "新指南")  # no page changes
+    assert site.run("build") == 0
+    assert (site.out / "docs/guide.txt").read_text(encoding="utf-8") == "新指南"
+    after = {p.relative_to(bundle).as_posix(): (p.stat().st_ino, p.read_bytes()) for p in bundle.rglob("*") if p.is_file()}
+    assert runs == [] and after == before  # not indexed, not even linked again
+
+
 def test_past_the_limit_the_shards_are_made_again_and_recent_goes(site, monkeypatch):
     monkeypatch.setattr(search, "SHARD_PAGES", 2)
     monkeypatch.setattr(search, "RECENT_PAGES", 2)

@@ -348,14 +348,20 @@ def test_a_document_with_an_error_is_not_express_published(site, dev):
     assert "没有小标题" not in _get(server, "/profiles/zhang/")[2].decode()
 
 
-@pytest.mark.browser
-def test_a_save_reloads_the_open_page_once_and_other_pages_not_at_all(site, dev, page):
+def _two_profiles_in_two_tabs(site, dev, page, first: str, second: str):
+    """Two role models served; `page` shows `first`, a second tab of the same browser `second`."""
     _write_profile(site)
     _write_profile(site, name="李晓红", rel="content/profiles/li/index.md")
     server = dev()
-    page.goto(server.url + "profiles/zhang/")
+    page.goto(server.url + first)
     other = page.context.new_page()
-    other.goto(server.url + "profiles/li/")
+    other.goto(server.url + second)
+    return server, other
+
+
+@pytest.mark.browser
+def test_a_save_reloads_the_open_page_once_and_other_pages_not_at_all(site, dev, page):
+    server, other = _two_profiles_in_two_tabs(site, dev, page, "profiles/zhang/", "profiles/li/")
     loads: list[str] = []
     updates: list[str] = []  # updated in place, without a reload
     page.on("load", lambda *_: loads.append("zhang"))
@@ -578,12 +584,7 @@ HOLD_LONG_POLLS = """() => {
 
 @pytest.mark.browser
 def test_a_tab_coming_into_view_catches_up_when_the_polling_tab_is_held_back(site, dev, page):
-    _write_profile(site)
-    _write_profile(site, name="李晓红", rel="content/profiles/li/index.md")
-    first = dev()
-    page.goto(first.url + "profiles/li/")
-    other = page.context.new_page()
-    other.goto(first.url + "profiles/zhang/")
+    first, other = _two_profiles_in_two_tabs(site, dev, page, "profiles/li/", "profiles/zhang/")
     page.wait_for_timeout(300)
     # A hidden tab's timers run once a minute: whichever tab polls for both, its
     # retries after the server goes do not come within this test. Its long polls
