@@ -695,8 +695,12 @@ class DevHTTPServer(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
 
     def handle_error(self, request: object, client_address: object) -> None:
-        # A browser that navigates away drops its long poll: not worth a traceback.
-        pass
+        # A browser that navigates away drops its long poll: not worth a word.
+        # Anything else is said in one line; the server keeps serving.
+        exc = sys.exc_info()[1]
+        if exc is None or isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        print(f"预览服务器处理请求出错 request failed: {type(exc).__name__}: {exc}", file=sys.stderr)
 
     def __init__(self, address: tuple[str, int], out_dir: Path, base_path: str, state: BuildState, poll_timeout: float):
         super().__init__(address, _Handler)

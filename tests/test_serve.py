@@ -612,3 +612,16 @@ def _restart(server: DevServer, site) -> DevServer:
     again = DevServer(load_config(site.root, Problems(rel_to=site.root)), port=port, poll_timeout=2.0, log=lambda *a: None)
     again.start()
     return again
+
+
+def test_a_dropped_connection_is_quiet_and_a_handler_error_is_one_line(capsys):
+    # A browser that goes away mid-answer is normal; a fault in the handler is not,
+    # and the clerk sees one line instead of a traceback or nothing at all.
+    for exc, said in ((BrokenPipeError(32, "Broken pipe"), False), (ConnectionResetError(104, "reset"), False), (KeyError("x"), True)):
+        try:
+            raise exc
+        except Exception:
+            serve_module.DevHTTPServer.handle_error(None, None, ("127.0.0.1", 1))  # type: ignore[arg-type]
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert ("request failed: KeyError" in err) is said, err
