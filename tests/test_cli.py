@@ -99,3 +99,18 @@ def test_new_with_zh_writes_chinese_field_names_that_build(site, capsys, kind):
     for spec in KINDS[kind]:
         assert f"\n{spec.zh}:" in "\n" + front and f"\n{spec.name}:" not in "\n" + front
     assert site.run("build") == 0, capsys.readouterr().err
+
+
+def test_the_command_leaves_with_its_code_and_all_it_printed(site):
+    # The command leaves without Python's teardown; what it printed into a pipe
+    # (block-buffered) must still arrive, and the exit code must be main()'s.
+    site.write("content/profiles/张晓明.md", "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\n---\n\n扎根社区二十年。\n")
+    command = [sys.executable, "-m", "generator", "build", "--site", str(site.root)]
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().splitlines()[-1].startswith("完成：")
+    assert "张晓明" in (site.out / "profiles" / "zhang-xiao-ming" / "index.html").read_text(encoding="utf-8")
+    site.write("content/profiles/张晓明.md", "---\nnmae: 张晓明\n---\n")
+    failed = subprocess.run(command, capture_output=True, text=True, encoding="utf-8")
+    assert failed.returncode == 1
+    assert failed.stderr.rstrip().endswith("(4 error(s); nothing was written)")
