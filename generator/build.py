@@ -14,6 +14,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, Release, build_id_of, link_or_copy
 from .quick import build_time
 from .render import plan_pages, render_pages
-from .search import BUNDLE, RECENT, SHARDS_FILE, index_release
+from .search import BUNDLE, RECENT, SHARDS_FILE, IndexState, index_release
 from .site import SiteModel, build_site_model
 
 # Pages carrying this are indexed for search (see search.py).
@@ -226,6 +227,8 @@ def _write_release(
     # making all its folders again.
     spare = record.spare if record is not None else ""
     release = Release(config.output_dir, problems, over, record.files if record else None, spare)
+    background = ThreadPoolExecutor(max_workers=1)
+    indexing: Future[IndexState] | None = None
     try:
         previous = _set_aside_index(release)
         for rel, data in assets.items():
@@ -248,6 +251,27 @@ def _write_release(
                 fresh[page.path] = PageEntry(page.key, release.digests[page.path], file_id(written), _MARKER in page.data)
             if fresh[page.path].searchable:
                 searchable.append((page.path, fresh[page.path].digest))
+
+        def index() -> IndexState:
+            # Reads the written HTML; shards whose pages are unchanged are linked from the live index.
+            state = index_release(
+                release.dir,
+                config,
+                problems,
+                searchable,
+                config.output_dir,
+                cache.search,
+                previous,
+                where=release.final_path,
+                in_place=release.over is not None,
+            )
+            return state or {}
+
+        # Laid over, the search index only takes the few changed pages: Pagefind
+        # (its own process) runs while kiosks and extras are made here. A whole
+        # release indexes after them, not beside the image workers.
+        if search and release.over is not None:
+            indexing = background.submit(index)
         plan.qr_codes.asked.clear()
         for kiosk in render_kiosks(site, image_plan, plan.env):
             pages.append(kiosk.path)
@@ -272,22 +296,10 @@ def _write_release(
         for extra in build_extras(site, image_plan, pages, cache.exports):
             release.write(extra.path, extra.data, "extras")
         shards = cache.search
-        if search:
-            # Reads the written HTML; shards whose pages are unchanged are linked from the live index.
-            shards = (
-                index_release(
-                    release.dir,
-                    config,
-                    problems,
-                    searchable,
-                    config.output_dir,
-                    cache.search,
-                    previous,
-                    where=release.final_path,
-                    in_place=release.over is not None,
-                )
-                or {}
-            )
+        if indexing is not None:
+            shards = indexing.result()
+        elif search:
+            shards = index()
         elif release.over is None:
             # serve's first build: keep the live index, serve refreshes it afterwards.
             _carry_search_index(config.output_dir, release.dir)
@@ -318,10 +330,12 @@ def _write_release(
         whole = (BUNDLE,) if (release.dir / BUNDLE / "pagefind-entry.json").is_file() else (f"{BUNDLE}/{RECENT}",)
         release.commit(whole=whole)
     except BaseException:
+        background.shutdown(cancel_futures=True)  # waits for Pagefind: nothing may write into the folder discarded next
         release.discard()
         cache.pages.clear()  # rendered but never published: not what the live output holds
         cache.release = None
         raise
+    background.shutdown()
     cache.pages = fresh
     cache.search = shards
     cache.qr_codes = kiosk_codes

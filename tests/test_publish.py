@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
+
+import pytest
 
 GOOD = "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\n---\n二十年坚守公路养护一线。\n"
 
@@ -336,3 +339,39 @@ def test_laid_over_a_photos_variants_already_published_are_left_where_they_are(s
     clean.write("content/profiles/张伟.md", (site.root / "content/profiles/张伟.md").read_text(encoding="utf-8"))
     assert clean.run("build") == 0
     assert _tree(site.out) == _tree(clean.out)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a shell script stands in for Pagefind")
+def test_laid_over_a_failure_while_pagefind_still_runs_waits_for_it_and_leaves_nothing(site, monkeypatch, tmp_path, capsys):
+    # Laid over, the search index is made while the extras are; when the extras
+    # fail, the build must wait for Pagefind before it throws the release folder
+    # away, or Pagefind's late files would make that folder again.
+    from generator import build
+
+    monkeypatch.setattr(build, "OVERLAY_SHARE", 0.5)
+    _many_profiles(site)
+    assert site.run("build") == 0
+    before = _tree(site.out)
+    index_before = sorted(p.relative_to(site.out).as_posix() for p in (site.out / "pagefind").rglob("*"))
+    slow = tmp_path / "bin" / "pagefind_extended"
+    slow.parent.mkdir()
+    done = tmp_path / "pagefind-done"
+    # Arguments: --site <pages> --output-path <index> …
+    slow.write_text(f'#!/bin/sh\nsleep 2\nmkdir -p "$4"\necho "{{}}" > "$4/pagefind-entry.json"\ntouch {done}\n', encoding="utf-8")
+    slow.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow))
+    pagefind_done_at_extras = []
+
+    def failing_extras(*args, **kwargs):
+        pagefind_done_at_extras.append(done.exists())
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build, "build_extras", failing_extras)
+    site.write("content/profiles/张伟.md", "---\nname: 张伟\ncategory: 身边好人\ndate: 2024-03-01\n---\n坚守养护一线三十年。\n")
+    assert site.run("build") == 1
+    assert pagefind_done_at_extras == [False]  # the extras failed while Pagefind was at work…
+    assert done.exists()  # …and the build waited for it
+    assert "无法写入输出文件夹" in capsys.readouterr().err
+    assert _tree(site.out) == before
+    assert sorted(p.relative_to(site.out).as_posix() for p in (site.out / "pagefind").rglob("*")) == index_before
+    assert [p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name != ".output.lock"] == []
