@@ -21,14 +21,16 @@ unreadable is ignored (the build is only slower).
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import functools
 import gc
 import hashlib
 import os
 import pickle
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PosixPath
 
 from .models import Doc
 from .problems import Problem
@@ -177,6 +179,30 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
+# Paths are most of the cost of reading a cache: every document names its file,
+# and the files it links to, and Python 3.11 parses each path again as it is
+# unpickled (0.2 of 0.37 s for 10,000 documents). A path is written as its text
+# and, on 3.11, made from its parts without parsing; later Pythons make paths
+# lazily anyway.
+_PARSED_PARTS = sys.version_info < (3, 12) and hasattr(PosixPath, "_from_parsed_parts")
+
+
+def _posix_path(text: str) -> PosixPath:
+    if _PARSED_PARTS and text not in ("", ".") and "//" not in text and not text.endswith("/"):
+        root = "/" if text.startswith("/") else ""
+        parts = ["/", *text[1:].split("/")] if root else text.split("/")
+        if "." not in parts and "" not in parts:
+            return PosixPath._from_parsed_parts("", root, parts)  # type: ignore[attr-defined]
+    return PosixPath(text)
+
+
+def _reduce_posix_path(path: PosixPath) -> tuple[object, tuple[str]]:
+    return _posix_path, (str(path),)
+
+
+_DISPATCH = {**copyreg.dispatch_table, PosixPath: _reduce_posix_path}
+
+
 def load_cache(path: Path) -> BuildCache:
     """The cache saved by the last build, or an empty one when there is none
     usable (missing, truncated, another version): never an error."""
@@ -198,7 +224,9 @@ def save_cache(cache: BuildCache, path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with _no_collection(), open(tmp, "wb") as f:
-            pickle.dump((code_version(), cache), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dispatch_table = _DISPATCH
+            pickler.dump((code_version(), cache))
         os.replace(tmp, path)
     except Exception:  # noqa: BLE001 - a cache that cannot be written (disk, an unpicklable value) is only slower next time
         with contextlib.suppress(OSError):

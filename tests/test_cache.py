@@ -313,3 +313,27 @@ def test_a_new_profile_makes_its_lists_new_but_not_the_pages_of_other_documents(
     assert cache.pages_rendered < 20
     _build(sample.root, BuildCache(), out=tmp_path / "clean")
     assert _tree(sample.out) == _tree(tmp_path / "clean")
+
+
+def test_paths_come_back_from_the_cache_file_as_the_same_paths(tmp_path):
+    # Paths are written as their text and made again from their parts (cache.py):
+    # every kind of path a build keeps must come back equal, with its parts,
+    # parent and hash, and be usable as a dict key next to a freshly made one.
+    from generator.cache import BuildCache, load_cache, save_cache
+
+    kinds = ["/", "/srv/站点/content/profiles/张晓明/index.md", "/a b/c.d", "content/slogans", "x", ".", "..", "../up"]
+    cache = BuildCache(slugs={k: k for k in kinds}, exports={"paths": [Path(k) for k in kinds]})
+    path = tmp_path / "build.pickle"
+    save_cache(cache, path)
+    back = load_cache(path).exports["paths"]
+    for text, path_back in zip(kinds, back, strict=True):
+        fresh = Path(text)
+        assert type(path_back) is type(fresh)
+        assert (path_back, str(path_back), path_back.parts, path_back.parent, path_back.name) == (
+            fresh,
+            str(fresh),
+            fresh.parts,
+            fresh.parent,
+            fresh.name,
+        )
+        assert {fresh: 1}[path_back] == 1 and path_back / "index.md" == fresh / "index.md"
