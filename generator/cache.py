@@ -22,15 +22,19 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import dataclasses
 import functools
 import gc
 import hashlib
 import os
 import pickle
 import sys
+import uuid
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PosixPath
+from typing import IO
 
 from .models import Doc
 from .problems import Problem
@@ -144,6 +148,9 @@ class BuildCache:
     pages_rendered: int = 0
     pages_reused: int = 0
     docs_removed: int = 0
+    # What each shard file holds, as read or last written (save_cache): a shard
+    # equal to it is not written again. Never saved itself.
+    stored: dict[int, tuple[str, Shard]] | None = field(default=None, compare=False, repr=False)
 
     def reset_counters(self) -> None:
         self.docs_parsed = self.docs_reused = self.pages_rendered = self.pages_reused = 0
@@ -203,31 +210,132 @@ def _reduce_posix_path(path: PosixPath) -> tuple[object, tuple[str]]:
 _DISPATCH = {**copyreg.dispatch_table, PosixPath: _reduce_posix_path}
 
 
+# --- On disk ------------------------------------------------------------------
+#
+# The documents and the export pieces made from each (nine tenths of the
+# bytes) are kept in SHARDS files by a hash of the document's path, the rest
+# in the cache file itself, which lists the shard files it goes with. After
+# an edit only the shard of the edited document is written again (at 10,000
+# documents: 1.5 of 88 MB). The cache file is written last and renamed into
+# place: a build killed meanwhile leaves the previous cache, whose shard
+# files are still there; files no cache lists are removed afterwards.
+
+SHARDS = 64
+Shard = dict[tuple[str, ...], dict]  # ("docs",) → {path: DocEntry}; an export memo's place → its items
+
+
+def _shard_of(source: Path) -> int:
+    return zlib.crc32(str(source).encode("utf-8", "surrogatepass")) % SHARDS
+
+
+def _document_memos(exports: dict, at: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], dict]]:
+    """The export memos kept per document: dicts keyed by tuples that start with the document."""
+    for name, value in exports.items():
+        if not isinstance(value, dict) or not isinstance(name, str):
+            continue
+        if value and all(isinstance(key, tuple) and key and isinstance(key[0], Doc) for key in value):
+            yield (*at, name), value
+        else:
+            yield from _document_memos(value, (*at, name))
+
+
+def _without(exports: dict, places: set[tuple[str, ...]], at: tuple[str, ...] = ()) -> dict:
+    """`exports` with the memos at `places` left empty (they go to the shards)."""
+    return {
+        name: {} if (*at, name) in places else _without(value, places, (*at, name)) if isinstance(value, dict) else value
+        for name, value in exports.items()
+    }
+
+
+def _split(cache: BuildCache) -> tuple[BuildCache, list[Shard]]:
+    shards: list[Shard] = [{("docs",): {}} for _ in range(SHARDS)]
+    for source, entry in cache.docs.items():
+        shards[_shard_of(source)][("docs",)][source] = entry
+    places = set()
+    for place, memo in _document_memos(cache.exports):
+        places.add(place)
+        for key, value in memo.items():
+            shards[_shard_of(key[0].source)].setdefault(place, {})[key] = value
+    core = dataclasses.replace(cache, docs={}, exports=_without(cache.exports, places), stored=None)
+    return core, shards
+
+
+def _dump(value: object, f: IO[bytes]) -> None:
+    pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(value)
+
+
+def shards_dir(path: Path) -> Path:
+    return path.with_suffix(".shards")
+
+
 def load_cache(path: Path) -> BuildCache:
     """The cache saved by the last build, or an empty one when there is none
-    usable (missing, truncated, another version): never an error."""
+    usable (missing, truncated, another version, a shard missing): never an error."""
     try:
-        with _no_collection(), open(path, "rb") as f:
-            version, cached = pickle.load(f)
+        with _no_collection():
+            with open(path, "rb") as f:
+                version, cached, names = pickle.load(f)
+            if version != code_version() or not isinstance(cached, BuildCache) or len(names) != SHARDS:
+                return BuildCache()
+            folder = shards_dir(path)
+            stored: dict[int, tuple[str, Shard]] = {}
+            for number, name in enumerate(names):
+                with open(folder / name, "rb") as f:
+                    shard = pickle.load(f)
+                stored[number] = (name, shard)
+                cached.docs.update(shard[("docs",)])
+                for place, items in shard.items():
+                    if place != ("docs",):
+                        memo = cached.exports
+                        for name_ in place:
+                            memo = memo.setdefault(name_, {})
+                        memo.update(items)
     except Exception:  # noqa: BLE001 - any unreadable cache is simply not used
         return BuildCache()
-    if version != code_version() or not isinstance(cached, BuildCache):
-        return BuildCache()
     cached.reset_counters()
+    cached.stored = stored
     return cached
 
 
 def save_cache(cache: BuildCache, path: Path) -> None:
-    """Written to a temporary file and renamed: a build killed while saving
-    leaves the previous cache file (or none), never half of one."""
+    """The shards that changed, then the cache file naming them, written to a
+    temporary file and renamed: a build killed while saving leaves the
+    previous cache (or none), never half of one."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    folder = shards_dir(path)
+    names: list[str] = []
+    written: list[Path] = []
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with _no_collection(), open(tmp, "wb") as f:
-            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dispatch_table = _DISPATCH
-            pickler.dump((code_version(), cache))
+        core, shards = _split(cache)
+        folder.mkdir(parents=True, exist_ok=True)
+        with _no_collection():
+            for number, shard in enumerate(shards):
+                # A shard file is never changed once written, so one that is still
+                # there holds what was read from it (or last written to it).
+                old_name, old_shard = (cache.stored or {}).get(number, ("", None))
+                if old_shard is not None and old_shard == shard and (folder / old_name).is_file():
+                    names.append(old_name)
+                    continue
+                name = f"{number:02d}-{uuid.uuid4().hex[:12]}.pickle"
+                written.append(folder / name)
+                with open(folder / name, "wb") as f:
+                    _dump(shard, f)
+                names.append(name)
+            with open(tmp, "wb") as f:
+                _dump((code_version(), core, names), f)
         os.replace(tmp, path)
     except Exception:  # noqa: BLE001 - a cache that cannot be written (disk, an unpicklable value) is only slower next time
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+        for orphan in written:
+            with contextlib.suppress(OSError):
+                orphan.unlink()
+        return
+    cache.stored = {number: (name, shard) for number, (name, shard) in enumerate(zip(names, shards, strict=True))}
+    keep = set(names)
+    with contextlib.suppress(OSError):
+        for item in folder.iterdir():
+            if item.name not in keep:
+                item.unlink()

@@ -151,13 +151,23 @@ def _cache_files(root: Path) -> list[Path]:
     return sorted((root / ".bangyang-cache").glob("build-*.pickle"))
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "another version"])
+def _shard_files(root: Path) -> dict[str, int]:
+    """Each shard file of the cache (name → inode)."""
+    return {p.name: p.stat().st_ino for p in (root / ".bangyang-cache").glob("build-*.shards/*")}
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "another version", "a shard truncated", "a shard missing"])
 def test_a_damaged_or_foreign_cache_file_is_ignored(sample, monkeypatch, damage):
     first = _build(sample.root, None)
     before = _tree(sample.out)
     [path] = _cache_files(sample.root)
     data = path.read_bytes()
-    if damage == "truncated":
+    shard = max((sample.root / ".bangyang-cache").glob("build-*.shards/*"), key=lambda p: p.stat().st_size)
+    if damage == "a shard truncated":
+        shard.write_bytes(shard.read_bytes()[:100])
+    elif damage == "a shard missing":
+        shard.unlink()
+    elif damage == "truncated":
         path.write_bytes(data[: len(data) // 2])
     elif damage == "garbage":
         path.write_bytes(b"\x80\x05not a pickle at all")
@@ -337,3 +347,29 @@ def test_paths_come_back_from_the_cache_file_as_the_same_paths(tmp_path):
             fresh.name,
         )
         assert {fresh: 1}[path_back] == 1 and path_back / "index.md" == fresh / "index.md"
+
+
+def test_an_edit_writes_again_only_the_cache_shard_of_its_document(sample, monkeypatch):
+    # The documents and their export pieces are kept in shard files by document;
+    # after an edit the other shards are left as they are (and still read back).
+    from generator import cache as cache_module
+    from generator import exports
+
+    serialised = []
+    real = exports.json_item_text
+    monkeypatch.setattr(exports, "json_item_text", lambda item: serialised.append(item["url"]) or real(item))
+    _build(sample.root, None)
+    assert len(serialised) == 5  # profiles, the activity, the slogan
+    before = _shard_files(sample.root)
+    assert len(before) == cache_module.SHARDS
+    assert _build(sample.root, None).docs_parsed == 0 and _shard_files(sample.root) == before
+    _profile(sample, "zhang", "张晓明", day=1, body="新写的事迹。")
+    _touch_later(sample.root / "content/profiles/zhang/index.md")
+    serialised.clear()
+    assert _build(sample.root, None).docs_parsed == 1
+    assert [url.rsplit("/", 2)[-2] for url in serialised] == ["zhang"]  # the other JSON items came from the shards
+    after = _shard_files(sample.root)
+    assert len(after) == cache_module.SHARDS and len(set(after.items()) - set(before.items())) == 1
+    again = _build(sample.root, None)
+    assert again.docs_parsed == 0 and again.pages_rendered == 0
+    assert "新写的事迹" in sample.html("profiles/zhang/index.html")
