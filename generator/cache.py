@@ -87,6 +87,18 @@ class DocEntry:
         """Stands for the document's inputs in page keys (asked once per page that shows it)."""
         return digest(self.deps)
 
+    @functools.cached_property
+    def card(self) -> str:
+        """Stands for the document where a page shows it without its text (a
+        list's card, a related profile): every field but `body_html`, and the
+        stamps of the files it reads besides its own (images, its folder).
+        Made once, when the document is read, and kept with it."""
+        if self.doc is None:
+            return self.version
+        own = str(self.doc.source)
+        fields = tuple(getattr(self.doc, f.name) for f in dataclasses.fields(self.doc) if f.name != "body_html")
+        return digest((fields, tuple(d for d in self.deps if d[0] != own)))
+
     def is_current(self, stamps: Mapping[str, tuple[int, int]] | None = None) -> bool:
         """Every file it depends on as it was; `stamps` (path → size, mtime_ns)
         from a walk just made answer for the files they name."""
@@ -142,6 +154,9 @@ class BuildCache:
     search: dict[str, dict[str, str]] = field(default_factory=dict)  # what the live search index holds (search.IndexState)
     # The kiosk screens' QR codes (URL → SVG): every screen is made on every build.
     qr_codes: dict[str, str] = field(default_factory=dict)
+    # Whether a template (with those it extends, includes or imports) names
+    # `body_html`, by the key of the templates (render.plan_pages).
+    shows_text: dict[tuple[str, str], bool] = field(default_factory=dict)
     # What the last build did, for tests and the serve log.
     docs_parsed: int = 0
     docs_reused: int = 0
@@ -159,6 +174,10 @@ class BuildCache:
     def version_of(self, doc: Doc) -> str:
         entry = self.docs.get(doc.source)
         return entry.version if entry else ""
+
+    def card_of(self, doc: Doc) -> str:
+        entry = self.docs.get(doc.source)
+        return entry.card if entry else ""
 
 
 def cache_file(cache_dir: Path, output_dir: Path) -> Path:

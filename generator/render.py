@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.meta
 import zxingcpp
 from markupsafe import Markup, escape
 
@@ -300,6 +301,9 @@ class PageJob:
     args: dict[str, Any] | Callable[[], dict[str, Any]]
     deps: tuple[Doc, ...] | None  # the documents the page shows; None: all of them
     shows: str = ""  # anything else the page shows that its documents do not tell (counts of other terms)
+    # Documents the page shows without their text (cards): an edit of a
+    # document's text leaves such a page as it is, unless its template names `body_html`.
+    cards: tuple[Doc, ...] = ()
 
     @property
     def context(self) -> dict[str, Any]:
@@ -336,20 +340,53 @@ def plan_pages(
     cache = cache if cache is not None else BuildCache()
     qr_codes = QRCodes(cache.qr_codes)
     env = make_environment(site, images, asset_hashes, qr_codes)
-    version_of = _versions(site, cache)
+    version_of = _versions(site, cache, cache.version_of)
+    card_of = _versions(site, cache, cache.card_of)
     everything = digest(version_of(d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
     common = _common_key(site, asset_hashes)
+    shows_text = _shows_text(env, common, cache)
     jobs = []
     for job in _pages(site, images):
         deps = everything if job.deps is None else "\0".join(version_of(d) for d in job.deps)
+        if job.cards:
+            as_card = version_of if shows_text(job.template) else card_of
+            deps += "\1" + "\0".join(as_card(d) for d in job.cards)
         key = hashlib.blake2b(f"{common}\0{job.template}\0{job.shows}\0{deps}".encode(), digest_size=16).hexdigest()
         known = cache.pages.get(job.path)
         jobs.append((job, key, known is not None and known.key == key and reusable is not None and reusable(job.path, known)))
     return PagePlan(env, qr_codes, jobs, common, everything, images, asset_hashes)
 
 
-def _versions(site: SiteModel, cache: BuildCache) -> Callable[[Doc], str]:
-    """What stands for a document in page keys: its inputs' version, what it
+def _shows_text(env: jinja2.Environment, common: str, cache: BuildCache) -> Callable[[str], bool]:
+    """Whether a template may show a document's text: it, or a template it
+    extends, includes or imports, names `body_html` (or names another template
+    by an expression, which cannot be followed). Such a template's cards count
+    as whole documents in page keys. Kept in the cache while the templates are
+    the same (`common` has their stamps)."""
+    memo = {template: said for (key, template), said in cache.shows_text.items() if key == common}
+    cache.shows_text = {(common, template): said for template, said in memo.items()}
+
+    def names_text(template: str, seen: frozenset[str] = frozenset()) -> bool:
+        if template in memo:
+            return memo[template]
+        try:
+            source, _, _ = env.loader.get_source(env, template)  # type: ignore[union-attr]
+            parsed = env.parse(source)
+        except jinja2.TemplateError:
+            return True  # rendering reports it; until then, the safe answer
+        said = "body_html" in source
+        for other in jinja2.meta.find_referenced_templates(parsed):
+            if said:
+                break
+            said = other is None or (other not in seen and names_text(other, seen | {template}))
+        memo[template] = cache.shows_text[(common, template)] = said
+        return said
+
+    return names_text
+
+
+def _versions(site: SiteModel, cache: BuildCache, base: Callable[[Doc], str]) -> Callable[[Doc], str]:
+    """What stands for a document in page keys: `base` (its inputs' version, or its card's), what it
     shows by the clock, and the URLs of the documents it links to (which its pages show). Only whether a
     linked document is there is part of the version (cache.presence): an edit
     of it does not make every page that shows a document linking to it new."""
@@ -359,7 +396,7 @@ def _versions(site: SiteModel, cache: BuildCache) -> Callable[[Doc], str]:
     def version_of(doc: Doc) -> str:
         version = known.get(id(doc))
         if version is None:
-            version = cache.version_of(doc)
+            version = base(doc)
             # What it shows by the clock: a page listing it changes when that does.
             if isinstance(doc, Activity):
                 version += doc.status(site.now)
@@ -511,34 +548,35 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
                 section="profiles/",
             )
         },
-        all_profiles,
+        (),
+        cards=all_profiles,
     )
     # A category page shows how many each category has; so does a theme page for themes.
     category_counts = repr([len(t.profiles) for t in site.categories])
     for term in site.categories:
         description = f"{term.name}（{len(term.profiles)}人）"
         context = {"term": term, "meta": meta(f"{term.name} · 先进典型", term.url, description=description, section="profiles/")}
-        yield PageJob("profiles/category.html", _index(term.url), context, term.profiles, category_counts)
+        yield PageJob("profiles/category.html", _index(term.url), context, (), category_counts, term.profiles)
     for profile in site.profiles:
         yield _profile_job(site, profile, images)
     honors_meta = meta("荣誉榜", "honors/", description=f"{cfg.title}先进典型荣誉榜：按年份和级别列出每一项荣誉", section="honors/")
-    yield PageJob("honors.html", "honors/index.html", {"meta": honors_meta}, all_profiles)
+    yield PageJob("honors.html", "honors/index.html", {"meta": honors_meta}, (), cards=all_profiles)
     activities_meta = meta("主题活动", "activities/", description=f"{cfg.title}主题活动：即将开始、进行中与往期活动", section="activities/")
-    yield PageJob("activities/list.html", "activities/index.html", {"meta": activities_meta}, tuple(site.activities))
+    yield PageJob("activities/list.html", "activities/index.html", {"meta": activities_meta}, (), cards=tuple(site.activities))
     theme_counts = repr([len(t.activities) for t in site.themes])
     for term in site.themes:
         description = f"{term.name}主题活动（{len(term.activities)}项）"
         context = {"term": term, "meta": meta(f"{term.name} · 主题活动", term.url, description=description, section="activities/")}
-        yield PageJob("activities/theme.html", _index(term.url), context, term.activities, theme_counts)
+        yield PageJob("activities/theme.html", _index(term.url), context, (), theme_counts, term.activities)
     for activity in site.activities:
         yield _activity_job(site, activity, images)
     yield _slogans_job(site)
     tags_meta = meta("标签", "tags/", description="按标签浏览先进典型和主题活动", section="tags/")
-    yield PageJob("tags/list.html", "tags/index.html", {"meta": tags_meta}, (*site.profiles, *site.activities))
+    yield PageJob("tags/list.html", "tags/index.html", {"meta": tags_meta}, (), cards=(*site.profiles, *site.activities))
     for term in site.tags:
         description = f"标签“{term.name}”下的先进典型和主题活动"
         context = {"term": term, "meta": meta(f"标签：{term.name}", term.url, description=description, section="tags/")}
-        yield PageJob("tags/single.html", _index(term.url), context, (*term.profiles, *term.activities))
+        yield PageJob("tags/single.html", _index(term.url), context, (), cards=(*term.profiles, *term.activities))
     for page in site.pages:
         yield _page_job(page)
     search_meta = meta("搜索", "search/", description=f"搜索{cfg.title}的先进典型、主题活动和宣传标语", section="search/")
@@ -554,7 +592,7 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
 def _profile_job(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> PageJob:
     related = _related(site, profile)
     return PageJob(
-        "profiles/single.html", _index(profile.url), lambda: _profile_context(site, profile, images, related), (profile, *related)
+        "profiles/single.html", _index(profile.url), lambda: _profile_context(site, profile, images, related), (profile,), cards=related
     )
 
 

@@ -373,3 +373,59 @@ def test_an_edit_writes_again_only_the_cache_shard_of_its_document(sample, monke
     again = _build(sample.root, None)
     assert again.docs_parsed == 0 and again.pages_rendered == 0
     assert "新写的事迹" in sample.html("profiles/zhang/index.html")
+
+
+def _rendered(monkeypatch) -> list[str]:
+    """The paths of the pages rendered from now on."""
+    from generator import render
+
+    seen: list[str] = []
+    real = render._render_one
+    monkeypatch.setattr(render, "_render_one", lambda env, job: seen.append(job.path) or real(env, job))
+    return seen
+
+
+# The summary is cut from the first sentences (markup.cut_summary): a paragraph
+# added at the end of a long text leaves it as it was.
+LONG = "二十年坚守公路养护一线，清扫路面、修补坑槽、疏通边沟，风雨无阻。" * 5 + "\n\n{more}\n"
+
+
+@pytest.mark.parametrize("theme", ["built-in", "a list that shows the text"])
+def test_an_edit_of_a_profiles_text_leaves_the_pages_showing_it_as_a_card_alone(sample, monkeypatch, theme):
+    # Lists, tag pages, the honours board and related profiles show a profile's
+    # card (name, photo, summary…), not its text: adding a paragraph re-renders
+    # its own pages and the home page only. A theme whose list names `body_html`
+    # gets its list re-rendered.
+    if theme != "built-in":
+        sample.write(
+            "templates/profiles/category.html",
+            '{% extends "base.html" %}{% block main %}{% for p in term.profiles %}'
+            "<article>{{ p.name }}{{ p.body_html|safe }}</article>{% endfor %}{% endblock %}\n",
+        )
+    _profile(sample, "li", "李建国", category="劳动模范", day=3, tag="岗位建功", body=LONG.format(more="第一段后记。"))
+    cache = BuildCache()
+    _build(sample.root, cache)
+    seen = _rendered(monkeypatch)
+    _profile(sample, "li", "李建国", category="劳动模范", day=3, tag="岗位建功", body=LONG.format(more="新增的一段后记。"))
+    _touch_later(sample.root / "content/profiles/li/index.md")
+    _build(sample.root, cache)
+    own = ["index.html", "profiles/li/index.html", "profiles/li/poster/index.html"]
+    if theme == "built-in":
+        assert sorted(seen) == own
+    else:
+        assert sorted(seen) == sorted([*own, "profiles/category/lao-dong-mo-fan/index.html"])
+        assert "新增的一段后记" in sample.html("profiles/category/lao-dong-mo-fan/index.html")
+    assert "新增的一段后记" in sample.html("profiles/li/index.html")
+    # A card's field (the summary here) reaches every page showing the card.
+    seen.clear()
+    _profile(sample, "li", "李建国", category="劳动模范", day=3, tag="岗位建功", body="换了开头的事迹。\n\n新增的一段后记。\n")
+    _touch_later(sample.root / "content/profiles/li/index.md")
+    _build(sample.root, cache)
+    assert {
+        "profiles/index.html",
+        "profiles/category/lao-dong-mo-fan/index.html",
+        "honors/index.html",
+        "tags/gang-wei-jian-gong/index.html",
+    } <= set(seen)
+    clean = _build(sample.root, BuildCache(), out=sample.root / "clean")
+    assert clean.pages_rendered and _tree(sample.out) == _tree(sample.root / "clean")
