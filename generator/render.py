@@ -635,9 +635,21 @@ def _page_job(page: Page) -> PageJob:
     return PageJob("page.html", _index(page.url), {"doc": page, "meta": meta}, (page,))
 
 
+RELATED = 4  # profiles shown under a profile as more of its category
+
+
 def _related(site: SiteModel, profile: Profile) -> tuple[Profile, ...]:
-    """More of its category; not the profile itself, found by its file (express pages pass a newer copy of it)."""
-    return tuple(itertools.islice((p for p in site.category_of(profile).profiles if p.source != profile.source), 4))
+    """More of its category: those next to it in the category's order (newest
+    first), two on either side where there are. So a new or edited profile
+    changes the pages of its neighbours only; the newest of a big category
+    used to be on every page of it. Not the profile itself, found by its file
+    (express pages pass a newer copy of it)."""
+    term = site.category_of(profile)
+    at = term.places.get(profile.source)
+    if at is None:
+        return tuple(itertools.islice((p for p in term.profiles if p.source != profile.source), RELATED))
+    start = max(0, min(at - RELATED // 2, len(term.profiles) - RELATED - 1))
+    return tuple(p for p in term.profiles[start : start + RELATED + 1] if p.source != profile.source)[:RELATED]
 
 
 def _profile_context(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage], related: tuple[Profile, ...]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ current slogans), plus problems for two sources that want one URL.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -57,6 +58,11 @@ class Term:
     @property
     def count(self) -> int:
         return len(self.profiles) + len(self.activities)
+
+    @functools.cached_property
+    def places(self) -> dict[Path, int]:
+        """Where each profile stands in `profiles`, by its file."""
+        return {p.source: i for i, p in enumerate(self.profiles)}
 
 
 @dataclass(frozen=True)

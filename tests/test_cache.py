@@ -429,3 +429,26 @@ def test_an_edit_of_a_profiles_text_leaves_the_pages_showing_it_as_a_card_alone(
     } <= set(seen)
     clean = _build(sample.root, BuildCache(), out=sample.root / "clean")
     assert clean.pages_rendered and _tree(sample.out) == _tree(sample.root / "clean")
+
+
+def test_a_new_profile_reaches_the_pages_of_its_neighbours_not_of_its_whole_category(site, monkeypatch):
+    # "更多道德模范" under a profile shows the two before and the two after it in
+    # its category (newest first); a new profile changes those of its neighbours only.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
+    for day in range(1, 10):
+        _profile(site, f"p{day}", f"典型{day}号", day=day)
+    cache = BuildCache()
+    _build(site.root, cache)
+    middle = site.html("profiles/p5/index.html").split('id="by-related"')[1]
+    assert [n for n in range(1, 10) if f"典型{n}号" in middle] == [3, 4, 6, 7]
+    newest = site.html("profiles/p9/index.html").split('id="by-related"')[1]
+    assert [n for n in range(1, 10) if f"典型{n}号" in newest] == [5, 6, 7, 8]
+    seen = _rendered(monkeypatch)
+    site.write("content/profiles/p10/index.md", P.format(name="典型10号", category="道德模范", day="9", tag="爱岗敬业", body="事迹。"))
+    _build(site.root, cache)
+    own = [p for p in seen if p.startswith("profiles/p") and p.endswith("/index.html") and "/poster/" not in p]
+    # Same day as p9, p10 comes first (by slug): the two after it, p9 and p8, now
+    # show it; the pages of p7 and older show the same four as before.
+    assert sorted(own) == ["profiles/p10/index.html", "profiles/p8/index.html", "profiles/p9/index.html"]
+    clean = _build(site.root, BuildCache(), out=site.root / "clean")
+    assert clean.pages_rendered and _tree(site.out) == _tree(site.root / "clean")
