@@ -41,9 +41,15 @@ class Doc:
     def bundle_dir(self) -> Path:
         return self.source.parent
 
+    def __hash__(self) -> int:
+        # Documents key the export memos, ten thousand a build: their file tells
+        # them apart (equal documents have the same file) without hashing every field.
+        return hash(self.source)
+
 
 @dataclass(frozen=True)
 class Profile(Doc):
+    __hash__ = Doc.__hash__  # not the hash of every field a dataclass would make
     name: str
     category: str
     date: datetime
@@ -74,6 +80,7 @@ class Profile(Doc):
 
 @dataclass(frozen=True)
 class Activity(Doc):
+    __hash__ = Doc.__hash__  # not the hash of every field a dataclass would make
     title: str
     theme: str
     start: datetime
@@ -113,6 +120,7 @@ class Activity(Doc):
 
 @dataclass(frozen=True)
 class Slogan(Doc):
+    __hash__ = Doc.__hash__  # not the hash of every field a dataclass would make
     text: str
     theme: str
     source_name: str  # front matter `source`; `source` is the file
@@ -143,6 +151,7 @@ class Slogan(Doc):
 
 @dataclass(frozen=True)
 class Page(Doc):
+    __hash__ = Doc.__hash__  # not the hash of every field a dataclass would make
     title: str
     weight: int
     menu: bool

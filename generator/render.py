@@ -342,7 +342,8 @@ def plan_pages(
     env = make_environment(site, images, asset_hashes, qr_codes)
     version_of = _versions(site, cache, cache.version_of)
     card_of = _versions(site, cache, cache.card_of)
-    everything = digest(version_of(d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
+    every = "\0".join(version_of(d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
+    everything = hashlib.blake2b(every.encode(), digest_size=16).hexdigest()
     common = _common_key(site, asset_hashes)
     shows_text = _shows_text(env, common, cache)
     jobs = []
