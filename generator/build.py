@@ -96,10 +96,9 @@ def build(
     saved_at = cache_file(config.cache_dir, config.output_dir)
     # Stamps before anything is read: an edit made while this build runs is seen next time.
     scan = scan or quick.scan_inputs(config)
-    cache = load_cache(saved_at)
     # What it holds lives until the build ends: the cycle collector need not
-    # walk it again at every collection meanwhile.
-    gc.freeze()
+    # walk it at every collection meanwhile, so it is loaded frozen.
+    cache = load_cache(saved_at, freeze=True)
     try:
         return _build(config, problems, cache, saved_at, scan, on_lock_wait, search, preview, started)
     finally:
