@@ -169,7 +169,9 @@ def moments_of(docs: Iterable[object]) -> Iterable[datetime]:
     for doc in docs:
         kind = type(doc)
         if kind not in names:
-            names[kind] = [f.name for f in dataclasses.fields(doc)] if dataclasses.is_dataclass(doc) else []
+            # Only the fields declared as dates and times are looked at (ten thousand documents a build).
+            fields = dataclasses.fields(doc) if dataclasses.is_dataclass(doc) else ()
+            names[kind] = [f.name for f in fields if "datetime" in str(f.type)]
         for name in names[kind]:
             value = getattr(doc, name, None)
             if isinstance(value, datetime):
