@@ -561,7 +561,9 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
     for profile in site.profiles:
         yield _profile_job(site, profile, images)
     honors_meta = meta("荣誉榜", "honors/", description=f"{cfg.title}先进典型荣誉榜：按年份和级别列出每一项荣誉", section="honors/")
-    yield PageJob("honors.html", "honors/index.html", {"meta": honors_meta}, (), cards=all_profiles)
+    # The honours board lists the role models that have honours, and nobody else.
+    honored = tuple(p for p in all_profiles if p.honors)
+    yield PageJob("honors.html", "honors/index.html", {"meta": honors_meta}, (), cards=honored)
     activities_meta = meta("主题活动", "activities/", description=f"{cfg.title}主题活动：即将开始、进行中与往期活动", section="activities/")
     yield PageJob("activities/list.html", "activities/index.html", {"meta": activities_meta}, (), cards=tuple(site.activities))
     theme_counts = repr([len(t.activities) for t in site.themes])

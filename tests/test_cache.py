@@ -421,7 +421,8 @@ def test_an_edit_of_a_profiles_text_leaves_the_pages_showing_it_as_a_card_alone(
         assert sorted(seen) == sorted([*own, "profiles/category/lao-dong-mo-fan/index.html"])
         assert "新增的一段后记" in sample.html("profiles/category/lao-dong-mo-fan/index.html")
     assert "新增的一段后记" in sample.html("profiles/li/index.html")
-    # A card's field (the summary here) reaches every page showing the card.
+    # A card's field (the summary here) reaches every page showing the card
+    # (not the honours board: 李建国 has no honours).
     seen.clear()
     _profile(sample, "li", "李建国", category="劳动模范", day=3, tag="岗位建功", body="换了开头的事迹。\n\n新增的一段后记。\n")
     _touch_later(sample.root / "content/profiles/li/index.md")
@@ -429,9 +430,9 @@ def test_an_edit_of_a_profiles_text_leaves_the_pages_showing_it_as_a_card_alone(
     assert {
         "profiles/index.html",
         "profiles/category/lao-dong-mo-fan/index.html",
-        "honors/index.html",
         "tags/gang-wei-jian-gong/index.html",
     } <= set(seen)
+    assert "honors/index.html" not in seen
     clean = _build(sample.root, BuildCache(), out=sample.root / "clean")
     assert clean.pages_rendered and _tree(sample.out) == _tree(sample.root / "clean")
 
@@ -457,3 +458,24 @@ def test_a_new_profile_reaches_the_pages_of_its_neighbours_not_of_its_whole_cate
     assert sorted(own) == ["profiles/p10/index.html", "profiles/p8/index.html", "profiles/p9/index.html"]
     clean = _build(site.root, BuildCache(), out=site.root / "clean")
     assert clean.pages_rendered and _tree(site.out) == _tree(site.root / "clean")
+
+
+def test_a_new_profile_without_honours_leaves_the_honours_board_alone(sample, monkeypatch):
+    sample.write(
+        "content/profiles/liu/index.md",
+        "---\nname: 刘红梅\ncategory: 道德模范\ndate: 2024-03-04\nhonors:\n  - {title: 十堰市道德模范, year: 2023, level: 市级}\n---\n事迹。\n",
+    )
+    cache = BuildCache()
+    _build(sample.root, cache)
+    seen = _rendered(monkeypatch)
+    _profile(sample, "zhao", "赵海涛", category="劳动模范", day=4, tag="岗位建功")
+    _build(sample.root, cache)
+    assert "profiles/zhao/index.html" in seen and "honors/index.html" not in seen
+    seen.clear()
+    sample.write(
+        "content/profiles/zhao/index.md",
+        "---\nname: 赵海涛\ncategory: 劳动模范\ndate: 2024-03-04\nhonors:\n  - {title: 湖北省劳动模范, year: 2024, level: 省级}\n---\n事迹。\n",
+    )
+    _touch_later(sample.root / "content/profiles/zhao/index.md")
+    _build(sample.root, cache)
+    assert "honors/index.html" in seen and "湖北省劳动模范" in sample.html("honors/index.html")
