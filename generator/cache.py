@@ -271,6 +271,13 @@ def _without(exports: dict, places: set[tuple[str, ...]], at: tuple[str, ...] = 
     }
 
 
+def _memo_at(exports: dict, place: tuple[str, ...]) -> dict:
+    """The memo at `place` in `exports`, made where it is missing."""
+    for name in place:
+        exports = exports.setdefault(name, {})
+    return exports
+
+
 def _split(cache: BuildCache) -> tuple[BuildCache, list[Shard]]:
     shards: list[Shard] = [{("docs",): {}} for _ in range(SHARDS)]
     for source, entry in cache.docs.items():
@@ -313,10 +320,7 @@ def load_cache(path: Path, freeze: bool = False) -> BuildCache:
                 cached.docs.update(shard[("docs",)])
                 for place, items in shard.items():
                     if place != ("docs",):
-                        memo = cached.exports
-                        for name_ in place:
-                            memo = memo.setdefault(name_, {})
-                        memo.update(items)
+                        _memo_at(cached.exports, place).update(items)
     except Exception:  # noqa: BLE001 - any unreadable cache is simply not used
         return BuildCache()
     cached.reset_counters()

@@ -600,12 +600,15 @@ def _profile_job(site: SiteModel, profile: Profile, images: dict[Path, Published
 
 
 def _poster_job(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> PageJob:
+    related = _related(site, profile)
+
     def context() -> dict[str, Any]:
-        made = _profile_context(site, profile, images, _related(site, profile))
+        made = _profile_context(site, profile, images, related)
         made["meta"] = replace(made["meta"], title=f"{profile.name} · 宣传海报", path=f"{profile.url}poster/")
         return made
 
-    return PageJob("profiles/poster.html", f"{profile.url}poster/index.html", context, (profile,))
+    # The same variables as the profile page, so its key covers the related cards too.
+    return PageJob("profiles/poster.html", f"{profile.url}poster/index.html", context, (profile,), cards=related)
 
 
 def _activity_job(site: SiteModel, activity: Activity, images: dict[Path, PublishedImage]) -> PageJob:

@@ -479,3 +479,21 @@ def test_a_new_profile_without_honours_leaves_the_honours_board_alone(sample, mo
     _touch_later(sample.root / "content/profiles/zhao/index.md")
     _build(sample.root, cache)
     assert "honors/index.html" in seen and "湖北省劳动模范" in sample.html("honors/index.html")
+
+
+def test_a_poster_that_shows_the_related_profiles_follows_their_cards(sample):
+    # The poster gets the profile page's variables, related profiles included:
+    # a theme that shows them must see a neighbour's new name after a rebuild.
+    sample.write(
+        "templates/profiles/poster.html",
+        '{% extends "base.html" %}{% block main %}<h1>{{ profile.name }}</h1>'
+        '{% for p in related %}<p class="near">{{ p.name }}</p>{% endfor %}{% endblock %}\n',
+    )
+    cache = BuildCache()
+    _build(sample.root, cache)
+    assert "王秀兰" in sample.html("profiles/zhang/poster/index.html")
+    _profile(sample, "wang", "王秀英", day=2)
+    _touch_later(sample.root / "content/profiles/wang/index.md")
+    _build(sample.root, cache)
+    poster = sample.html("profiles/zhang/poster/index.html")
+    assert "王秀英" in poster and "王秀兰" not in poster
