@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         config = load_config(site_dir, problems, drafts=args.drafts, future=args.future)
         if args.audit:
-            return _report(problems) or _audit(config, problems, args.stale_days)
+            return _report(problems, _CHECK_FAILED) or _audit(config, problems, args.stale_days)
         from .build import check_site, site_images
         from .cache import load_cache
         from .images import ImageCache, plan_images
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         if site is not None:
             # A throwaway cache object: check reads the index but never writes it.
             plan_images(site_images(site), problems, ImageCache(config.cache_dir), config.image_widths, config.avif)
-        code = _report(problems)
+        code = _report(problems, _CHECK_FAILED)
         if not code:
             print(
                 f"检查通过：先进典型 {len(site.profiles)}，主题活动 {len(site.activities)}，标语 {len(site.slogans)}，页面 {len(site.pages)}  (all good)"
@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         jobs=args.jobs,
     )
     if problems:
-        return _report(problems)
+        return _report(problems, _NOTHING_BUILT)
     started = time.perf_counter()
     saved = quick.manifest_path(_cache_file(config))
     same, scan = quick.unchanged(saved, config, problems.rel_to, quick.build_time().astimezone(config.tz))
@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             scan=scan,
         )
     except BuildFailed:
-        return _report(problems)
+        return _report(problems, _NOTHING_BUILT)
     except KeyboardInterrupt:
         print("\n已取消，output/ 保持不变 (cancelled; output unchanged)", file=sys.stderr)
         return 130
@@ -295,13 +295,19 @@ def _print_problems(items: list[Problem] | tuple[Problem, ...]) -> None:
         print(problem.format(), file=sys.stderr)
 
 
-def _report(problems: Problems) -> int:
-    """Print warnings and errors sorted by file; 1 if there were errors."""
+_NOTHING_BUILT = "未生成网站，output/ 保持不变。 ({n} error(s); nothing was written)"
+_NOTHING_DONE = "请改正后再运行。 ({n} error(s); nothing was done)"
+_CHECK_FAILED = "检查未通过，请改正后再运行 bangyang check。 ({n} error(s))"
+
+
+def _report(problems: Problems, outcome: str = _NOTHING_DONE) -> int:
+    """Print warnings and errors sorted by file; 1 if there were errors.
+    `outcome` says what the errors meant for this command (check never builds)."""
     _print_problems(problems.warnings)
     errors = problems.errors
     _print_problems(errors)
     if errors:
-        print(f"\n共 {len(errors)} 处错误，未生成网站，output/ 保持不变。 ({len(errors)} error(s); nothing was written)", file=sys.stderr)
+        print(f"\n共 {len(errors)} 处错误，" + outcome.format(n=len(errors)), file=sys.stderr)
         return EXIT_PROBLEMS
     return EXIT_OK
 
@@ -378,7 +384,7 @@ def _audit(config: Config, problems: Problems, stale_days: int) -> int:
         print("错误：--stale-days 至少为 1 (must be at least 1)", file=sys.stderr)
         return EXIT_USAGE
     report = audit_site(config, problems, stale_days)
-    code = _report(problems)
+    code = _report(problems, _CHECK_FAILED)
     if report is None:
         return code or EXIT_PROBLEMS
     print(format_report(report), end="")

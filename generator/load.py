@@ -289,8 +289,10 @@ class _Validator:
         self.problems = problems
         self.renderer = renderer
         self.specs: dict[str, FieldSpec] = _SPECS[kind]
-        self.ok = True
+        self.ok = not source.broken  # a field that could not be read: reported, never published
         self.src = self._english_keys(source)
+        by_zh = _ENGLISH_NAMES[kind]
+        self.broken = {by_zh.get(key, key) for key in source.broken}
 
     def _english_keys(self, source: SourceFile) -> SourceFile:
         """姓名: 张三 reads as name: 张三; writing both names of one field is an error."""
@@ -361,7 +363,13 @@ class _Validator:
         try:
             day = date(int(y), int(mo), int(d))
         except ValueError:
-            self.error(key, f"日期“{text}”不存在 (impossible date)", f"{int(mo)}月没有{int(d)}日，请核对日期")
+            month = int(mo)
+            hint = (
+                f"一年只有 12 个月，没有 {month} 月；请核对月份（年-月-日，例如 2024-03-05）"
+                if not 1 <= month <= 12
+                else f"{month}月没有{int(d)}日，请核对日期"
+            )
+            self.error(key, f"日期“{text}”不存在 (impossible date)", hint)
             return None
         if hh is None:
             moment = datetime(day.year, day.month, day.day, tzinfo=self.config.tz)
@@ -442,6 +450,8 @@ class _Validator:
                 hint = (f"{key} — 是不是想写 {close[0]}？did you mean {close[0]}? " if close else "") + "可用的字段：" + ", ".join(names)
                 self.error(key, f"未知的字段“{key}” (unknown field)", hint)
         for spec in self.specs.values():
+            if spec.name in self.broken or "*" in self.broken:
+                continue  # its line is already reported as unreadable
             if spec.required and self.present(spec.name) is None:
                 self.problems.error(
                     self.src.path,

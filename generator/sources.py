@@ -30,6 +30,10 @@ class SourceFile:
     body: str
     body_line: int  # the file line that body[0] is on
     has_front_matter: bool = True
+    # Keys on front-matter lines that could not be read (already reported);
+    # "*" when a broken line names no key. The rest of the file is still
+    # checked, but these are not "missing" and the document is not published.
+    broken: frozenset[str] = frozenset()
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -119,8 +123,7 @@ def read_source(path: Path, problems: Problems, known_keys: frozenset[str]) -> S
         return None
     first = start + 2  # file line of the first front-matter line
     fm_lines = lines[start + 1 : end]
-    if not _lint(fm_lines, first, path, problems, known_keys):
-        return None
+    bad = _lint(fm_lines, first, path, problems, known_keys)
     # python-frontmatter does the split of record (same fences); our checks above
     # guarantee it cannot silently return an empty mapping. Its boundary pattern
     # may swallow blank lines, so line numbers count back from the closing fence.
@@ -128,15 +131,72 @@ def read_source(path: Path, problems: Problems, known_keys: frozenset[str]) -> S
     fm_text, body = frontmatter.YAMLHandler().split(joined)
     yaml_first = end + 1 - fm_text.count("\n")
     body_line = start + 1 + joined[: len(joined) - len(body)].count("\n")
-    meta, key_lines = _parse_yaml(fm_text, yaml_first, path, problems)
-    if meta is None:
+    body = body.rstrip("\n") + "\n"
+    if not bad:
+        trial = Problems(rel_to=problems.rel_to)
+        meta, key_lines = _parse_yaml(fm_text, yaml_first, path, trial)
+        if meta is not None:
+            problems.items.extend(trial.items)  # read, but not without remarks (a key written twice)
+            return SourceFile(path, meta, key_lines, body, body_line)
+    # One unreadable line must not hide the rest of the file's problems: read
+    # each top-level field on its own and report every one that fails.
+    mark = len(problems.items)
+    shift = first - yaml_first  # the lint counted from the fence, the YAML text may start later
+    bad = {offset + shift: key for offset, key in bad.items()}
+    meta, key_lines, broken = _parse_entries(fm_text.split("\n"), yaml_first, bad, path, problems)
+    if not bad and len(problems.items) == mark:
+        problems.items.extend(trial.items)  # no field fails on its own: the whole parse's message stands
         return None
-    return SourceFile(path, meta, key_lines, body.rstrip("\n") + "\n", body_line)
+    return SourceFile(path, meta, key_lines, body, body_line, broken=frozenset(broken or {"*"}))
 
 
-def _lint(fm_lines: list[str], first: int, path: Path, problems: Problems, known: frozenset[str]) -> bool:
-    """Catch what editors and IMEs produce and YAML would misread or reject cryptically."""
-    ok = True
+_TOP_KEY = re.compile(r"^([^\s#:：\-][^:：]*?)\s*[:：]")
+
+
+def _entries(fm_lines: list[str]) -> list[tuple[int, int]]:
+    """(first, end) offsets of each top-level field: a line at column 0 that is
+    not a comment or a list item starts one; indented lines, list items and
+    blank lines belong to the field above."""
+    starts = [i for i, line in enumerate(fm_lines) if line[:1] not in ("", " ", "\t", "#", "-")]
+    if not starts:
+        return []
+    return list(zip(starts, [*starts[1:], len(fm_lines)], strict=True))
+
+
+def _parse_entries(
+    fm_lines: list[str], first: int, bad: dict[int, str], path: Path, problems: Problems
+) -> tuple[dict[str, Any], dict[str, int], set[str]]:
+    """The fields that can be read, their lines, and the keys of those that cannot."""
+    meta: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    broken: set[str] = set()
+    for begin, stop in _entries(fm_lines):
+        guess = _TOP_KEY.match(fm_lines[begin])
+        key = guess.group(1).strip() if guess else "*"
+        flagged = [offset for offset in range(begin, stop) if offset in bad]
+        if flagged:
+            # A slip on the field's own line may name the key the guess cannot (a full-width colon).
+            broken.add(bad[begin] or key if flagged[0] == begin else key)
+            continue
+        part, part_lines = _parse_yaml("\n".join(fm_lines[begin:stop]), first + begin, path, problems)
+        if part is None:
+            broken.add(key)
+            continue
+        for name, value in part.items():
+            if name in meta:
+                problems.error(
+                    path, part_lines[name], name, f"字段“{name}”重复出现 (duplicate key; first on line {key_lines[name]})", "删掉其中一行"
+                )
+                continue
+            meta[name] = value
+            key_lines.update({k: v for k, v in part_lines.items() if k == name or k.startswith(name + "[")})
+    return meta, key_lines, broken
+
+
+def _lint(fm_lines: list[str], first: int, path: Path, problems: Problems, known: frozenset[str]) -> dict[int, str]:
+    """Catch what editors and IMEs produce and YAML would misread or reject
+    cryptically: the offsets of the lines reported, each with the key it names ("" if none)."""
+    bad: dict[int, str] = {}
     in_block = False
     for offset, line in enumerate(fm_lines):
         lineno = first + offset
@@ -146,12 +206,12 @@ def _lint(fm_lines: list[str], first: int, path: Path, problems: Problems, known
         indent_char = line.lstrip(" ")[:1]
         if indent_char == "\t":
             problems.error(path, lineno, "", "用了 Tab 键缩进 (tab used for indentation)", "YAML 只能用空格缩进，请把 Tab 换成两个空格")
-            ok = False
+            bad[offset] = ""
         elif indent_char == "\u3000":
             problems.error(
                 path, lineno, "", "用了全角空格缩进 (full-width space used for indentation)", "请切换到半角（英文）输入，用两个普通空格缩进"
             )
-            ok = False
+            bad[offset] = ""
         m = _KEY_FULLWIDTH.match(line) if "：" in line else None
         if m and (m.group(2) in known or m.group(1).strip() == "" and m.group(2).isascii()):
             problems.error(
@@ -161,7 +221,7 @@ def _lint(fm_lines: list[str], first: int, path: Path, problems: Problems, known
                 f"“{m.group(2)}”后面用了全角冒号“：” (full-width colon)",
                 f"改成英文冒号加一个空格：{m.group(2)}: …",
             )
-            ok = False
+            bad[offset] = m.group(2)
             continue
         m = _KEY_NOSPACE.match(line)
         if m and m.group(2) in known:
@@ -172,8 +232,8 @@ def _lint(fm_lines: list[str], first: int, path: Path, problems: Problems, known
                 f"“{m.group(2)}:”后面缺少空格 (missing space after colon)",
                 f"冒号后要加一个空格：{m.group(2)}: {line[m.end() :].strip()}",
             )
-            ok = False
-    return ok
+            bad[offset] = m.group(2)
+    return bad
 
 
 def _plain_yaml(text: str, first: int, path: Path, problems: Problems) -> bool:

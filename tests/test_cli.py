@@ -114,3 +114,13 @@ def test_the_command_leaves_with_its_code_and_all_it_printed(site):
     failed = subprocess.run(command, capture_output=True, text=True, encoding="utf-8")
     assert failed.returncode == 1
     assert failed.stderr.rstrip().endswith("(4 error(s); nothing was written)")
+
+
+def test_check_does_not_claim_it_would_have_built(site, capsys):
+    site.write("content/profiles/张晓明.md", "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-02-30\n---\n")
+    assert site.run("check") == 1
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith("共 1 处错误，检查未通过，请改正后再运行 bangyang check。 (1 error(s))")
+    assert "未生成网站" not in err and "output/" not in err
+    assert site.run("build") == 1
+    assert capsys.readouterr().err.rstrip().endswith("共 1 处错误，未生成网站，output/ 保持不变。 (1 error(s); nothing was written)")

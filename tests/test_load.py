@@ -164,3 +164,9 @@ def test_fields_may_be_written_with_chinese_names(site):
 def test_one_field_written_in_both_languages_is_an_error(site, capsys):
     err = _fails(site, capsys, P, "---\nname: 张晓明\n姓名: 张小明\ncategory: 道德模范\ndate: 2024-03-05\n---\n")
     assert f"{P}:3: 错误 error [name]" in err and "“姓名”和“name”是同一个字段" in err
+
+
+def test_a_month_that_does_not_exist_is_named_as_the_month(site, capsys):
+    err = _fails(site, capsys, P, "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-13-01\n---\n")
+    assert f"{P}:4: 错误 error [date]" in err and "没有 13 月" in err
+    assert "13月没有1日" not in err

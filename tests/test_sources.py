@@ -105,3 +105,54 @@ def test_a_word_document_renamed_to_md_is_refused_clearly(site, capsys):
 def test_yes_and_no_read_as_booleans_in_a_text_field_are_an_error(site, capsys):
     err = _mistake(site, capsys, "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\nposition: no\n---\n")
     assert "content/profiles/张晓明.md:5" in err and "[position]" in err and '"no"' in err
+
+
+def test_every_problem_of_a_file_is_reported_in_one_round(site, capsys):
+    # A line YAML cannot read hides nothing: the fields after it are still checked.
+    err = _mistake(
+        site,
+        capsys,
+        "---\n"
+        "name：张晓明\n"  # 2: full-width colon
+        "category: 道德模范\n"
+        "date: 2024-13-01\n"  # 4: no month 13
+        "unit: 茅箭公路分中心\n"
+        "honors:\n"
+        "\t- {title: 十堰好人, year: 2023, level: 市级}\n"  # 7: tab
+        "summary: 口号: 奉献他人\n"  # 8: unquoted ': '
+        "tgas: [爱岗敬业]\n"  # 9: unknown field
+        "---\n正文\n",
+    )
+    path = "content/profiles/张晓明.md"
+    assert f"{path}:2: 错误 error [name]" in err and "全角冒号" in err
+    assert f"{path}:4: 错误 error [date]" in err and "没有 13 月" in err
+    assert f"{path}:7: 错误 error" in err and "Tab" in err
+    assert f"{path}:8: 错误 error" in err and "加上英文双引号" in err
+    assert f"{path}:9: 错误 error [tgas]" in err and "是不是想写 tags" in err
+    # The unreadable lines are not reported a second time as missing fields.
+    assert "缺少必填字段" not in err
+    assert "共 5 处错误" in err
+
+
+def test_a_chinese_key_on_an_unreadable_line_is_not_reported_missing(site, capsys):
+    err = _mistake(site, capsys, "---\n姓名：张晓明\ncategory: 道德模范\ndate: 2024-3-5\nunti: 茅箭公路分中心\n---\n")
+    path = "content/profiles/张晓明.md"
+    assert f"{path}:2" in err and "全角冒号" in err
+    assert f"{path}:5: 错误 error [unti]" in err and "是不是想写 unit" in err
+    assert "缺少必填字段" not in err
+
+
+def test_a_field_that_cannot_be_read_keeps_the_document_out_of_the_site(site, capsys):
+    # Only the date line is broken; everything else is valid. The build still fails
+    # (the gate) and check reports the broken line alone.
+    site.write("content/profiles/张晓明.md", "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\nsummary: 口号: 奉献\n---\n正文\n")
+    assert site.run("check") == 1
+    err = capsys.readouterr().err
+    assert "content/profiles/张晓明.md:5" in err and "共 1 处错误" in err
+    assert not site.out.exists()
+
+
+def test_text_before_the_first_field_still_gets_the_yaml_message(site, capsys):
+    err = _mistake(site, capsys, "---\n  name: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\n---\n")
+    assert "content/profiles/张晓明.md:3: 错误 error: 前言区格式错误" in err
+    assert "共 1 处错误" in err
