@@ -7,7 +7,7 @@ open in headless Chromium (Playwright, Debian's /usr/bin/chromium). Each edit
 appends a new sentence to one profile; the clock starts just before the file
 is written and stops when the page's text contains the sentence, so a figure
 is the whole chain a clerk waits for: file event → debounce
-(generator.serve.SETTLE_SECONDS) → incremental rebuild → the reload script's
+(generator.watch.SETTLE_SECONDS) → incremental rebuild → the reload script's
 long poll → page reload → DOM. The server's own "rebuilt in … s" lines are
 collected too, to split rebuild time from the rest.
 """

@@ -403,7 +403,7 @@ def test_a_search_finds_pages_in_every_shard(page, site, serve, monkeypatch):
 
 
 def test_serve_refreshes_only_the_search_shards_whose_pages_changed(site, monkeypatch):
-    from generator.serve import refresh_search_index
+    from generator.watch import refresh_search_index
 
     monkeypatch.setattr(search, "SHARD_PAGES", 2)
     _small_site(site)
@@ -607,7 +607,7 @@ def test_past_the_limit_the_shards_are_made_again_and_recent_goes(site, monkeypa
 
 @pytest.mark.browser
 def test_a_page_gone_with_nothing_else_changed_is_left_out_without_indexing_anything(page, site, serve, monkeypatch):
-    from generator.serve import refresh_search_index
+    from generator.watch import refresh_search_index
 
     monkeypatch.setattr(search, "SHARD_PAGES", 3)  # 5 pages or 4: two shards either way
     _small_site(site)
