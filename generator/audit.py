@@ -13,7 +13,9 @@ build) and the rules read the site model and the HTML as a reader would get it:
 3. the footer carries 主办单位, contact and the ICP filing number;
 4. every internal href/src resolves to a file of the build, anchors included;
 5. every image has alt text;
-6. no page loads anything (scripts, styles, images, frames, fonts) from another host.
+6. no page loads anything (scripts, styles, images, frames, fonts) from another host;
+7. no sample value is left: an example host in base_url, all-zero filing or
+   phone numbers in the footer, text a scaffold wrote (placeholders.py).
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ from .build import build, check_site
 from .cache import BuildCache
 from .config import Config
 from .models import Doc
+from .placeholders import check_scaffold_text, check_settings
 from .problems import BuildFailed, Problems
 from .site import SiteModel
+from .sources import SourceFile, decode
 
 MAX_SHOWN = 20  # findings listed per rule; the rest are counted
 
@@ -109,6 +113,7 @@ def audit_site(config: Config, problems: Problems, stale_days: int = 14) -> Audi
             rule_internal_links(config, trial.output_dir, pages),
             rule_alt_text(site, pages),
             rule_no_other_hosts(config, pages, css),
+            rule_no_placeholders(config, site),
         )
     return AuditReport(site.now, stale_days, rules)
 
@@ -218,6 +223,28 @@ def rule_no_other_hosts(config: Config, pages: dict[str, PageScan], css: dict[st
             if _other_host(config, url):
                 findings.append(f"/{rel} 从外部网站加载 {url} (loads from another host)")
     return RuleResult("不从其他网站加载任何内容 nothing loaded from another host", not findings, f"{len(pages)} 个页面和 {len(css)} 个样式表", tuple(findings))  # fmt: skip
+
+
+def rule_no_placeholders(config: Config, site: SiteModel) -> RuleResult:
+    """The warnings of placeholders.py, for site.toml and every published file, as failures."""
+    found = Problems(rel_to=config.site_dir)
+    check_settings(config, found)
+    docs = (*site.profiles, *site.activities, *site.slogans, *site.pages)
+    for doc in docs:
+        # The whole file as its body: no front-matter line is a line a scaffold leaves, and no YAML is parsed again.
+        try:
+            text = decode(doc.source.read_bytes(), doc.source, Problems())
+        except OSError:
+            continue  # removed since the build read it
+        if text is not None:
+            check_scaffold_text(SourceFile(doc.source, {}, {}, text, 1), found)
+    findings = [f"{p.path}{f':{p.line}' if p.line else ''} [{p.field}]：{p.message}" for p in found.warnings]
+    return RuleResult(
+        "没有未替换的示例内容 no sample placeholders left",
+        not findings,
+        f"site.toml 和 {len(docs)} 个内容文件",
+        tuple(findings),
+    )
 
 
 # --- reading HTML and URLs -------------------------------------------------------

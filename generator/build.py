@@ -26,6 +26,7 @@ from .images import ImageCache, plan_images, publish_images, terminal_progress
 from .kiosk import render_kiosks
 from .load import Content, is_ignored, load_content
 from .models import ImageRef
+from .placeholders import check_settings
 from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, Release, build_id_of, link_or_copy
 from .quick import build_time
@@ -66,6 +67,7 @@ def check_site(
     content = load_content(config, now, problems, cache, scan)
     site = build_site_model(config, content, now, problems, cache.slugs if cache is not None else None)
     _check_output_location(config, problems)
+    check_settings(config, problems)  # sample values that would go live on every page
     return site, content
 
 

@@ -159,9 +159,11 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser(
         "init",
         help="新建网站（含示例内容）  create a new site with sample content",
-        description="新建一个网站文件夹，带示例内容。Create a new site with sample content.",
+        description="新建一个网站文件夹，带示例内容；加 --empty 只有设置和空文件夹。"
+        "Create a new site with sample content; --empty: settings and folders only.",
     )
     i.add_argument("dir", type=Path, metavar="DIR", help="新网站的文件夹 folder for the new site")
+    i.add_argument("--empty", action="store_true", help="不要示例内容，只建设置和空文件夹  settings and empty folders only")
     return parser
 
 
@@ -190,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     if args.command == "init":
-        return _init(args.dir)
+        return _init(args.dir, args.empty)
     site_dir: Path = args.site
     if not site_dir.is_dir():
         print(
@@ -353,14 +355,26 @@ def _new(config: Config, kind: str, title: str, chinese: bool = False) -> int:
     return EXIT_OK
 
 
-def _init(target: Path) -> int:
+def _init(target: Path, empty: bool = False) -> int:
     if target.exists() and any(target.iterdir()):
         print(f"错误：{target} 不是空文件夹，没有改动 (folder not empty)\n    提示：换一个新文件夹名", file=sys.stderr)
         return EXIT_USAGE
     from .scaffold import init_site
 
-    init_site(target)
-    print(f"已新建网站：{target}  (created)\n下一步：bangyang build --site {target}")
+    init_site(target, empty)
+    settings = target / "site.toml"
+    if empty:
+        print(f"已新建网站：{target}，只有设置和空文件夹  (created: settings and empty folders)")
+        print(
+            f"下一步：在 {settings} 里填写网站名称、网址、主办单位和备案号，用 bangyang new profile 姓名 --site {target} 添加先进典型，再运行 bangyang build --site {target}"
+        )
+        return EXIT_OK
+    print(f"已新建网站：{target}  (created)")
+    print(
+        "其中是示例内容：虚构的先进典型、主题活动、标语和页面，示例网址、电话和备案号；发布前删掉或换成本单位的 (sample content: replace it before publishing)"
+    )
+    print("只要设置和空文件夹：bangyang init --empty 文件夹名  (settings and folders only)")
+    print(f"下一步：bangyang build --site {target}；发布前改好 {settings}")
     return EXIT_OK
 
 

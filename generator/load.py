@@ -23,6 +23,7 @@ from .cache import BuildCache, DocEntry, digest, presence, stamp
 from .config import HONOR_LEVELS, Config
 from .markup import IMAGE_SUFFIXES, MarkdownRenderer, cut_summary
 from .models import Activity, Doc, Honor, ImageRef, Page, Profile, Slogan
+from .placeholders import check_scaffold_text
 from .problems import Problems
 from .quick import Scan
 from .schema import ALL_KEYS, FOLDERS, HONOR_NAMES, KINDS, FieldSpec
@@ -257,6 +258,8 @@ def _load_one(kind: str, path: Path, config: Config, problems: Problems, rendere
     renderer.touched.clear()
     renderer.linked.clear()
     source = read_source(path, problems, ALL_KEYS)
+    if source is not None:
+        check_scaffold_text(source, problems)
     doc = _Validator(source, kind, config, problems, renderer).build() if source is not None else None
     deps = [path, *renderer.touched]
     if path.name == "index.md":

@@ -2,6 +2,8 @@
 
 A scaffold lists every field of its kind with a Chinese comment (from
 schema.py, the same table the loader validates with) and builds as it is.
+What it leaves for the clerk to fill in ("在这里写…", 0000 numbers, an
+example.gov.cn address) is warned about until replaced (placeholders.py).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from .config import Config, example_site_dir
+from .config import DEFAULT_CATEGORIES, DEFAULT_THEMES, Config, example_site_dir
 from .schema import KIND_NAMES, KINDS
 
 _BODIES = {
@@ -20,6 +22,8 @@ _BODIES = {
     "slogan": "",
     "page": "在这里写页面内容。\n",
 }
+# What a clerk replaces (the headings stay): placeholders.py warns while any of it is left.
+PLACEHOLDER_LINES = frozenset(line for body in _BODIES.values() for line in body.splitlines() if line and not line.startswith("#"))
 _FOLDERS = {"profile": "profiles", "activity": "activities", "slogan": "slogans", "page": "pages"}
 _BAD_FILENAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\s]+')
 
@@ -57,9 +61,50 @@ def new_file_path(kind: str, title: str, config: Config) -> Path:
     return folder / f"{name}.md"
 
 
-def init_site(target: Path) -> None:
-    """Copy the example site (site.toml and content/) into an empty folder."""
-    source = example_site_dir()
+def _toml_list(items: tuple[str, ...]) -> str:
+    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
+
+
+# `init --empty`: every setting a page shows, as an obvious blank to fill in.
+EMPTY_SITE_TOML = f"""\
+# 网站设置。“请填写”、example 网址和一串 0 都是占位，发布前改成本单位的真实信息：
+# 没改完时 bangyang build 和 bangyang check 会给出警告，bangyang check --audit 不通过。
+title = "请填写网站名称"
+description = "请填写一句话网站简介"
+base_url = "https://www.example.gov.cn/"  # 网站正式发布的网址；放在子路径下时写完整路径
+language = "zh-CN"
+timezone = "Asia/Shanghai"
+
+[profiles]
+categories = {_toml_list(DEFAULT_CATEGORIES)}  # 先进典型的类别
+
+[activities]
+themes = {_toml_list(DEFAULT_THEMES)}  # 主题活动的主题
+
+# 每个页面的页脚
+[footer]
+organizer = "请填写主办单位"
+contact = "电话：0000-0000000　地址：请填写"
+icp = "ICP备00000000号"  # ICP 备案号，链接到工信部备案网站
+police = "公网安备 00000000000000号"  # 公安备案号；没有就删掉这一行
+
+# 电子显示屏（可选）：每块屏幕生成 /kiosk/<name>/，在屏幕浏览器中全屏打开即可。
+# [[kiosk]]
+# name = "lobby"
+# title = "一楼大厅"
+# show = ["slogans", "profiles:featured", "activities:upcoming"]
+"""
+
+
+def init_site(target: Path, empty: bool = False) -> None:
+    """Copy the example site (site.toml and content/) into an empty folder;
+    `empty`: settings to fill in and the content folders, nothing else."""
     target.mkdir(parents=True, exist_ok=True)
+    if empty:
+        (target / "site.toml").write_text(EMPTY_SITE_TOML, encoding="utf-8")
+        for folder in _FOLDERS.values():
+            (target / "content" / folder).mkdir(parents=True, exist_ok=True)
+        return
+    source = example_site_dir()
     shutil.copy2(source / "site.toml", target / "site.toml")
     shutil.copytree(source / "content", target / "content")

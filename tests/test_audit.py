@@ -1,5 +1,6 @@
 """`bangyang check --audit`: each inspection rule fails on a site made to break it
-and passes on a well-kept site and on the example site."""
+and passes on a well-kept site and on the example site once its sample settings
+(example.gov.cn, 0000 numbers) are replaced."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from generator.problems import Problems
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "1795838400"  # 2026-11-28 12:00 +08:00
-RULES = 6
+RULES = 7
 
 
 def _results(out: str) -> dict[int, bool]:
@@ -34,8 +35,8 @@ def good_site(site, monkeypatch):
         title = "十堰公路文明网"
         [footer]
         organizer = "十堰市公路事业发展中心"
-        contact = "电话：0719-0000000"
-        icp = "鄂ICP备00000000号-1"
+        contact = "电话：0719-8652301"
+        icp = "鄂ICP备18004726号-1"
         """,
     )
     site.image("content/profiles/wang/portrait.jpg")
@@ -64,7 +65,7 @@ def test_a_well_kept_site_passes_every_rule(good_site, capsys):
     assert good_site.run("check", "--audit") == 0, capsys.readouterr()
     out = capsys.readouterr().out
     assert _results(out) == dict.fromkeys(range(1, RULES + 1), True)
-    assert "6 项全部通过" in out
+    assert "7 项全部通过" in out
     assert not good_site.out.exists()  # built in a temporary folder; output/ untouched
 
 
@@ -84,7 +85,7 @@ def _slogans_without_dates(site):
 
 
 def _no_icp_number(site):
-    site.write("site.toml", '[footer]\norganizer = "十堰市公路事业发展中心"\ncontact = "电话：0719-0000000"\n')
+    site.write("site.toml", '[footer]\norganizer = "十堰市公路事业发展中心"\ncontact = "电话：0719-8652301"\n')
 
 
 def _footer_hidden_by_a_template(site):
@@ -111,6 +112,21 @@ def _image_from_another_host(site):
     )
 
 
+def _example_base_url(site):
+    toml = (site.root / "site.toml").read_text(encoding="utf-8")
+    site.write("site.toml", 'base_url = "https://wenming.example.gov.cn/"\n' + toml)
+
+
+def _sample_numbers(site):
+    toml = (site.root / "site.toml").read_text(encoding="utf-8")
+    site.write("site.toml", toml.replace("0719-8652301", "0719-0000000").replace("18004726", "00000000"))
+
+
+def _scaffold_text_left(site):
+    path = site.root / "content/profiles/wang/index.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n在这里写同事和群众的评价。\n", encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "break_it, rule, finding",
     [
@@ -123,9 +139,16 @@ def _image_from_another_host(site):
         (_broken_links, 4, '<a href="/about/#不存在">：页面里没有锚点 #不存在'),
         (_image_without_alt, 5, "content/profiles/wang/index.md:12：图片 work.jpg 没有说明文字"),
         (_image_from_another_host, 6, "/about/index.html 的 <img> 从外部网站加载 https://cdn.example.com/chart.png"),
+        (_example_base_url, 7, "site.toml:1 [base_url]：网站地址“https://wenming.example.gov.cn/”是示例域名"),
+        (_sample_numbers, 7, "site.toml:4 [footer.contact]：联系方式“电话：0719-0000000”里的 “0719-0000000” 是占位号码"),
+        (_sample_numbers, 7, "site.toml:5 [footer.icp]：ICP备案号“鄂ICP备00000000号-1”是占位号码（数字全是 0）"),
+        (_scaffold_text_left, 7, "content/profiles/wang/index.md:12 [正文 body]：“在这里写同事和群众的评价。”是 bangyang new 写的示例文字"),
     ],
-    ids=["no-date", "stale-section", "undated-slogans", "no-icp", "footer-hidden", "broken-link", "broken-anchor", "no-alt", "other-host"],
-)
+    ids=[
+        "no-date", "stale-section", "undated-slogans", "no-icp", "footer-hidden", "broken-link", "broken-anchor", "no-alt", "other-host",
+        "example-host", "zero-numbers", "zero-icp", "scaffold-text",
+    ],
+)  # fmt: skip
 def test_each_rule_fails_on_a_site_made_to_break_it(good_site, capsys, break_it, rule, finding):
     break_it(good_site)
     assert good_site.run("check", "--audit") == 1
@@ -159,12 +182,40 @@ def example_site(tmp_path, monkeypatch):
     return root
 
 
-def test_the_example_site_passes_every_rule(example_site, capsys):
+def test_the_example_site_as_shipped_fails_only_for_its_sample_settings(example_site, capsys):
     from generator.cli import main
 
-    assert main(["check", "--site", str(example_site), "--audit"]) == 0, capsys.readouterr().out
+    assert main(["check", "--site", str(example_site), "--audit"]) == 1
     out = capsys.readouterr().out
-    assert _results(out) == dict.fromkeys(range(1, RULES + 1), True)
+    assert _results(out) == {**dict.fromkeys(range(1, RULES + 1), True), 7: False}, out
+    findings = [line.strip() for line in out.splitlines() if line.strip().startswith("- site.toml")]
+    assert [f.split("：")[0] for f in findings] == [
+        "- site.toml:3 [base_url]",
+        "- site.toml:15 [footer.contact]",
+        "- site.toml:16 [footer.icp]",
+        "- site.toml:17 [footer.police]",
+    ]
+    assert "1 项未通过" in out
+
+
+def test_the_example_site_passes_every_rule_once_its_settings_are_its_own(example_site, capsys):
+    from generator.cli import main
+
+    toml = (example_site / "site.toml").read_text(encoding="utf-8")
+    for sample, own in [
+        ("https://wenming.example.gov.cn/", "https://wenming.syglzx.cn/"),
+        ("0719-0000000", "0719-8652301"),
+        ("公园路00号", "公园路18号"),
+        ("鄂ICP备00000000号-1", "鄂ICP备18004726号-1"),
+        ("鄂公网安备 00000000000000号", "鄂公网安备 42030202000123号"),
+    ]:
+        assert sample in toml
+        toml = toml.replace(sample, own)
+    (example_site / "site.toml").write_text(toml, encoding="utf-8")
+    assert main(["check", "--site", str(example_site), "--audit"]) == 0, capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert _results(captured.out) == dict.fromkeys(range(1, RULES + 1), True)
+    assert captured.err == ""
     assert not (example_site / "output").exists()
 
 
@@ -177,7 +228,7 @@ def test_the_example_site_is_fresh_on_its_reference_date(example_site):
 
 def test_under_a_sub_path_a_link_written_from_the_server_root_is_broken(good_site, capsys):
     toml = (good_site.root / "site.toml").read_text(encoding="utf-8")
-    good_site.write("site.toml", 'base_url = "https://example.gov.cn/wenming/"\n' + toml)
+    good_site.write("site.toml", 'base_url = "https://www.syglzx.cn/wenming/"\n' + toml)
     assert good_site.run("check", "--audit") == 0, capsys.readouterr().out
     capsys.readouterr()
     good_site.write("content/pages/about.md", "---\ntitle: 关于我们\nslug: about\n---\n## 联系方式\n\n见[荣誉榜](/honors/)。\n")

@@ -43,11 +43,41 @@ def test_new_never_overwrites_an_existing_file(site, capsys):
 def test_init_makes_a_site_that_builds(tmp_path, capsys):
     target = tmp_path / "我的网站"
     assert main(["init", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "其中是示例内容" in out and "bangyang init --empty" in out
     assert (target / "site.toml").is_file() and (target / "content/profiles").is_dir()
     assert main(["build", "--site", str(target)]) == 0
     assert (target / "output/index.html").is_file()
     assert main(["init", str(target)]) == 2  # not empty: refused
     assert "不是空文件夹" in capsys.readouterr().err
+
+
+def test_init_empty_makes_settings_and_folders_that_build_an_empty_site(tmp_path, capsys):
+    target = tmp_path / "新网站"
+    assert main(["init", "--empty", str(target)]) == 0
+    assert "只有设置和空文件夹" in capsys.readouterr().out
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [
+        "content",
+        "content/activities",
+        "content/pages",
+        "content/profiles",
+        "content/slogans",
+        "site.toml",
+    ]
+    assert main(["build", "--site", str(target)]) == 0
+    captured = capsys.readouterr()
+    assert "完成" in captured.out
+    home = (target / "output/index.html").read_text(encoding="utf-8")
+    assert "请填写网站名称" in home and "ICP备00000000号" in home
+    # Every blank to fill in is a warning naming its line and key.
+    lines = (target / "site.toml").read_text(encoding="utf-8").splitlines()
+    for key in ("title", "description", "base_url", "organizer", "contact", "icp", "police"):
+        number = next(i for i, line in enumerate(lines, 1) if line.startswith(f"{key} = "))
+        field = f"footer.{key}" if key in ("organizer", "contact", "icp", "police") else key
+        assert f"site.toml:{number}: 警告 warning [{field}]: " in captured.err, captured.err
+    assert captured.err.count("警告 warning") == 7
+    assert main(["check", "--site", str(target), "--audit"]) == 1
+    assert "[未通过 FAIL] 7. 没有未替换的示例内容" in capsys.readouterr().out
 
 
 def test_check_reports_problems_and_writes_nothing(site, capsys):
