@@ -57,9 +57,19 @@ def new_file_path(kind: str, title: str, config: Config) -> Path:
     return folder / f"{name}.md"
 
 
+GITIGNORE = """\
+# bangyang 生成的文件夹：网站 output/ 和缓存 .bangyang-cache/（可随时删除），不放进版本库
+# (made by bangyang: the site and its cache, not kept in version control)
+/output/
+/.bangyang-cache/
+"""
+
+
 def init_site(target: Path) -> None:
-    """Copy the example site (site.toml and content/) into an empty folder."""
+    """Copy the example site (site.toml and content/) into an empty folder,
+    with a .gitignore for what builds make there."""
     source = example_site_dir()
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source / "site.toml", target / "site.toml")
     shutil.copytree(source / "content", target / "content")
+    (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")

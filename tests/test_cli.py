@@ -50,6 +50,19 @@ def test_init_makes_a_site_that_builds(tmp_path, capsys):
     assert "不是空文件夹" in capsys.readouterr().err
 
 
+def test_init_writes_a_gitignore_that_names_exactly_what_builds_add_to_the_site_folder(tmp_path):
+    target = tmp_path / "我的网站"
+    assert main(["init", str(target)]) == 0
+    text = (target / ".gitignore").read_text(encoding="utf-8")
+    rules = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert rules == ["/output/", "/.bangyang-cache/"]
+    assert text.startswith("# bangyang 生成的文件夹")
+    assert main(["build", "--site", str(target)]) == 0
+    made = sorted(p.name for p in target.iterdir())
+    assert made == [".bangyang-cache", ".gitignore", "content", "output", "site.toml"]
+    assert sorted(f"/{name}/" for name in made if name not in (".gitignore", "content", "site.toml")) == sorted(rules)
+
+
 def test_check_reports_problems_and_writes_nothing(site, capsys):
     site.write("content/profiles/张晓明.md", "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-02-30\n---\n")
     assert site.run("check") == 1
