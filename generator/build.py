@@ -136,7 +136,7 @@ def _build(
         raise BuildFailed(problems.errors)
 
     try:
-        with OutputLock(config.output_dir, on_wait=on_lock_wait):
+        with OutputLock(config.output_dir, config.cache_dir, on_wait=on_lock_wait):
             pages, images_made, images_cached, build_id, files, release = _write_release(
                 config, site, image_plan, image_cache, cache, problems, search, preview
             )
@@ -234,7 +234,7 @@ def _write_release(
     # two share few, replacing its files costs less than deleting it and
     # making all its folders again.
     spare = record.spare if record is not None else ""
-    release = Release(config.output_dir, problems, over, record.files if record else None, spare)
+    release = Release(config.output_dir, config.cache_dir, problems, over, record.files if record else None, spare)
     background = ThreadPoolExecutor(max_workers=1)
     indexing: Future[IndexState] | None = None
     try:

@@ -1,16 +1,34 @@
 """Stage 7 — publish: a fresh release folder swapped in for output/.
 
-Every build writes into a sibling folder of output/ that no reader sees;
-only when everything is written (build.json last) is it swapped in, in one
-rename where the system allows it. A failed build discards its folder and
-leaves output/ exactly as it was; removed content disappears with the old
-release. Leftovers of a killed build are cleaned up by the next one.
+Every build writes into a release folder that no reader sees; only when
+everything is written (build.json last) is it swapped in, in one rename
+where the system allows it. A failed build discards its folder and leaves
+output/ exactly as it was; removed content disappears with the old release.
+Leftovers of a killed build are cleaned up by the next one.
 
-The release that was swapped out is kept as `.output.spare` and becomes the
-next whole release's folder: it already holds the site's folders and, as
-hard links, most of its files, so it is not made afresh. Files in it are
-never written in place (they share their inode with the live output): a
-file that changes is unlinked and written anew.
+Where: every working file of a build — its lock, the release folder being
+written, the release swapped out — lives in the site's cache folder, in
+`.bangyang-cache/releases/<output folder>-<hash of its path>/`, never beside
+output/: an `--out` in a web root (`--out /var/www/wenming`) would otherwise
+put a whole earlier release (`/var/www/.wenming.spare/`), withdrawn pages and
+all, where the web server serves it. Renames only work within one file
+system, so a short probe (an empty folder renamed across) checks that the
+cache folder and output/'s parent are on one; when they are not (an `--out`
+on another disk or mount), nothing of an earlier release is kept at all:
+the release folder is written beside output/ (it has to be, to be swapped
+in), closed to other users (mode 700) while it is written, and the release
+swapped out is closed at once and deleted before the build ends. Staging in
+the cache and copying across at the end was not chosen: it copies every
+file twice and changes every file's identity, which the next build uses to
+find the files it can keep. Keep the site folder on the disk of `--out` for
+the cheaper whole releases below. Earlier versions kept `.output.spare` and
+`.output.lock` beside output/; the next build removes them.
+
+The release that was swapped out is kept as the spare and becomes the next
+whole release's folder: it already holds the site's folders and, as hard
+links, most of its files, so it is not made afresh. Files in it are never
+written in place (they share their inode with the live output): a file
+that changes is unlinked and written anew.
 
 A rebuild that changes few pages (build.py, OVERLAY_SHARE; every rebuild of
 serve) writes an overlay instead: only the new and changed files go into
@@ -22,12 +40,14 @@ still changes nothing; the spare stays as it was, for the next whole release.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 import threading
 import time
@@ -53,9 +73,10 @@ class OutputLock:
     """One build at a time per output folder (an OS file lock, released by the
     OS even when the process is killed)."""
 
-    def __init__(self, output_dir: Path, wait: float = LOCK_WAIT_SECONDS, on_wait=None):
-        output_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.path = output_dir.parent / f".{output_dir.name}.lock"
+    def __init__(self, output_dir: Path, cache_dir: Path, wait: float = LOCK_WAIT_SECONDS, on_wait=None):
+        folder = work_folder(cache_dir, output_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / "lock"
         self.wait = wait
         self.on_wait = on_wait
         self.handle = None
@@ -124,6 +145,7 @@ class Release:
     def __init__(
         self,
         output_dir: Path,
+        cache_dir: Path,
         problems: Problems,
         over: set[str] | None = None,
         known: Mapping[str, tuple[str, FileId | None]] | None = None,
@@ -135,24 +157,37 @@ class Release:
         self.output_dir = output_dir
         self.problems = problems
         output_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.work = work_folder(cache_dir, output_dir)
+        self.work.mkdir(parents=True, exist_ok=True)
+        self._beside = f".{output_dir.name}."  # the names this and earlier versions gave folders beside output/
         self._removals: list[threading.Thread] = []
-        for leftover in leftovers(output_dir.parent, f".{output_dir.name}.*-*"):
+        found = leftovers(self.work, "*-*") + leftovers(output_dir.parent, f"{self._beside}*-*")
+        for leftover in found:
             self._remove_later(leftover)  # a killed build's whole release: not on the critical path
-        self.dir = output_dir.parent / f".{output_dir.name}.new-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        for legacy in (output_dir.parent / f"{self._beside}spare", output_dir.parent / f"{self._beside}lock"):
+            if legacy.exists() or legacy.is_symlink():
+                self._remove_later(legacy)  # an earlier version's, beside a folder a web server may serve
+        # Another disk: the release is written beside output/ and no spare is kept (see the module's docstring).
+        self.same_disk = _renames_between(self.work, output_dir.parent, self._beside)
+        self.dir = self._fresh(self.work if self.same_disk else output_dir.parent, "new")
         self.over = over if over is not None and output_dir.is_dir() else None
         # A spare release becomes this one's folder: renamed first, so a build
         # killed while updating it leaves an ordinary leftover, never a half spare.
         self.reused = False
         if self.over is None:
-            kept = spare_path(output_dir)
-            if spare and build_id_of(kept) == spare:
+            kept = spare_path(cache_dir, output_dir)
+            if spare and self.same_disk and build_id_of(kept) == spare:
                 self.reused = _take_spare(kept, self.dir)
             elif kept.is_dir() and not kept.is_symlink():
                 # Not the release the cache knows (output/ or the cache deleted by hand):
                 # nothing it holds can be trusted.
                 self._remove_later(kept)
+        self._mode: int | None = None  # the folder's own mode, while it is closed to others
         if not self.reused:
             self.dir.mkdir()
+            if not self.same_disk:
+                self._mode = stat.S_IMODE(self.dir.stat().st_mode)
+                _close(self.dir)
         self.owners: dict[str, str] = {}
         self.digests: dict[str, str] = {}  # rel → hash of its bytes, for the release id
         self.kept: set[str] = set()  # overlay: files left in place in output/
@@ -301,21 +336,34 @@ class Release:
         if self.over is not None and out.exists():
             self._lay_over(out, whole)
         elif out.exists():
+            self._open()
             if not _exchange(self.dir, out):
-                old = out.parent / f".{out.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+                old = self._fresh(self.dir.parent, "old")
                 os.replace(out, old)
                 os.replace(self.dir, out)
                 self.dir = old
+            if not self.same_disk:
+                # Beside output/: closed at once, deleted before the build ends.
+                _close(self.dir)
+                self._remove_later(self.dir)
+                return
             # The old release is the next build's folder (see the module's docstring).
-            spare = spare_path(out)
-            if spare.exists():
+            spare = self.work / SPARE
+            if spare.exists() or spare.is_symlink():
                 self._remove_later(spare)
             try:
                 os.replace(self.dir, spare)
             except OSError:
                 self._remove_later(self.dir)
         else:
+            self._open()
             os.replace(self.dir, out)
+
+    def _open(self) -> None:
+        """The release folder gets its own mode back before it becomes output/."""
+        if self._mode is not None:
+            os.chmod(self.dir, self._mode)
+            self._mode = None
 
     def _lay_over(self, out: Path, whole: tuple[str, ...]) -> None:
         """Move every file written into output/ (the `whole` folders swapped in
@@ -367,7 +415,7 @@ class Release:
     def _remove_later(self, folder: Path) -> None:
         """Renamed away at once (a leftover if the build is killed), deleted in
         the background while the build goes on: `finish()` waits for it."""
-        doomed = folder.parent / f".{self.output_dir.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        doomed = self._fresh(folder.parent, "old")
         try:
             os.replace(folder, doomed)
         except OSError:
@@ -375,6 +423,12 @@ class Release:
         removal = threading.Thread(target=_delete, args=(doomed,))
         removal.start()
         self._removals.append(removal)
+
+    def _fresh(self, parent: Path, kind: str) -> Path:
+        """A name in `parent` for a release folder being made ("new") or deleted
+        ("old") that the next build finds as a leftover if this one is killed."""
+        prefix = "" if parent == self.work else self._beside
+        return parent / f"{prefix}{kind}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     def finish(self) -> None:
         """Wait until the folders being removed are gone."""
@@ -434,9 +488,45 @@ def build_id_of(folder: Path) -> str | None:
         return None
 
 
-def spare_path(output_dir: Path) -> Path:
+SPARE = "spare"
+
+
+def work_folder(cache_dir: Path, output_dir: Path) -> Path:
+    """Where builds of `output_dir` keep their lock, release folders and spare:
+    in the site's cache folder, one folder per output folder."""
+    key = hashlib.blake2b(str(output_dir.absolute()).encode(), digest_size=6).hexdigest()
+    return cache_dir / "releases" / f"{output_dir.name}-{key}"
+
+
+def spare_path(cache_dir: Path, output_dir: Path) -> Path:
     """Where the release before the live one waits to be reused."""
-    return output_dir.parent / f".{output_dir.name}.spare"
+    return work_folder(cache_dir, output_dir) / SPARE
+
+
+def _renames_between(folder: Path, other: Path, prefix: str) -> bool:
+    """Whether a folder renames from `folder` into `other` (one file system and
+    one mount: a bind mount of the same disk refuses it too), tried with an empty one."""
+    try:
+        if os.stat(folder).st_dev != os.stat(other).st_dev:
+            return False
+        name = f"probe-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        (folder / name).mkdir()
+    except OSError:
+        return False
+    try:
+        os.rename(folder / name, other / f"{prefix}{name}")
+    except OSError:
+        _delete(folder / name)
+        return False
+    _delete(other / f"{prefix}{name}")
+    return True
+
+
+def _close(folder: Path) -> None:
+    """Closed to other users (a web server): what is below it cannot be read
+    through it. (Windows keeps its own permissions.)"""
+    with contextlib.suppress(OSError):
+        os.chmod(folder, 0o700)
 
 
 def _take_spare(spare: Path, target: Path) -> bool:

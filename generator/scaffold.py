@@ -96,10 +96,20 @@ police = "公网安备 00000000000000号"  # 公安备案号；没有就删掉�
 """
 
 
+GITIGNORE = """\
+# bangyang 生成的文件夹：网站 output/ 和缓存 .bangyang-cache/（可随时删除），不放进版本库
+# (made by bangyang: the site and its cache, not kept in version control)
+/output/
+/.bangyang-cache/
+"""
+
+
 def init_site(target: Path, empty: bool = False) -> None:
     """Copy the example site (site.toml and content/) into an empty folder;
-    `empty`: settings to fill in and the content folders, nothing else."""
+    `empty`: settings to fill in and the content folders, nothing else.
+    Either way with a .gitignore for what builds make there."""
     target.mkdir(parents=True, exist_ok=True)
+    (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     if empty:
         (target / "site.toml").write_text(EMPTY_SITE_TOML, encoding="utf-8")
         for folder in _FOLDERS.values():

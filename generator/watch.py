@@ -356,7 +356,7 @@ class Rebuilder:
             return
         written: dict[str, str] = {}
         try:
-            with OutputLock(self.out_dir, wait=0):
+            with OutputLock(self.out_dir, config.cache_dir, wait=0):
                 for rel, data in pages.items():
                     target = self.out_dir / rel
                     if not target.is_file():

@@ -16,6 +16,7 @@ from generator.build import build
 from generator.cache import BuildCache
 from generator.config import load_config
 from generator.problems import BuildFailed, Problems
+from generator.publish import work_folder
 
 P = "---\nname: {name}\ncategory: {category}\ndate: 2024-03-0{day}\ntags: [{tag}]\n---\n{body}\n"
 
@@ -254,7 +255,8 @@ def test_serve_writes_only_what_changed_over_its_own_output(sample):
     shutil.rmtree(sample.root / "content/profiles/wang")
     _build(sample.root, cache, preview=True)
     assert not (sample.out / "profiles/wang").exists()
-    assert [p.name for p in sample.root.iterdir() if p.name.startswith(".output.")] == [".output.lock"]
+    assert [p.name for p in sample.root.iterdir() if p.name.startswith(".output")] == []
+    assert [p.name for p in work_folder(sample.root / ".bangyang-cache", sample.out).iterdir()] == ["lock"]
 
 
 def test_calendar_events_of_unchanged_activities_are_not_made_again(sample, monkeypatch):

@@ -57,6 +57,7 @@ def test_init_empty_makes_settings_and_folders_that_build_an_empty_site(tmp_path
     assert main(["init", "--empty", str(target)]) == 0
     assert "只有设置和空文件夹" in capsys.readouterr().out
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [
+        ".gitignore",
         "content",
         "content/activities",
         "content/pages",
@@ -78,6 +79,19 @@ def test_init_empty_makes_settings_and_folders_that_build_an_empty_site(tmp_path
     assert captured.err.count("警告 warning") == 7
     assert main(["check", "--site", str(target), "--audit"]) == 1
     assert "[未通过 FAIL] 7. 没有未替换的示例内容" in capsys.readouterr().out
+
+
+def test_init_writes_a_gitignore_that_names_exactly_what_builds_add_to_the_site_folder(tmp_path):
+    target = tmp_path / "我的网站"
+    assert main(["init", str(target)]) == 0
+    text = (target / ".gitignore").read_text(encoding="utf-8")
+    rules = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert rules == ["/output/", "/.bangyang-cache/"]
+    assert text.startswith("# bangyang 生成的文件夹")
+    assert main(["build", "--site", str(target)]) == 0
+    made = sorted(p.name for p in target.iterdir())
+    assert made == [".bangyang-cache", ".gitignore", "content", "output", "site.toml"]
+    assert sorted(f"/{name}/" for name in made if name not in (".gitignore", "content", "site.toml")) == sorted(rules)
 
 
 def test_check_reports_problems_and_writes_nothing(site, capsys):

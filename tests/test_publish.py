@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.publish import spare_path, work_folder
+
 GOOD = "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\n---\n二十年坚守公路养护一线。\n"
 
 
@@ -19,6 +21,19 @@ def _tree(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.relative_to(folder).parts[0] != "pagefind"
     }
+
+
+def _spare(site) -> Path:
+    return spare_path(site.root / ".bangyang-cache", site.out)
+
+
+def _left_behind(site) -> list[str]:
+    """Release folders left: beside output/ (where none may ever be) and in
+    the cache's working folder (its lock and the spare aside)."""
+    beside = [p.name for p in site.root.iterdir() if p.name.startswith(".output")]
+    work = work_folder(site.root / ".bangyang-cache", site.out)
+    inside = [p.name for p in work.iterdir() if p.name not in ("lock", "spare")] if work.is_dir() else []
+    return beside + inside
 
 
 def test_the_previous_output_survives_a_failed_build_byte_for_byte(site, capsys):
@@ -33,8 +48,8 @@ def test_the_previous_output_survives_a_failed_build_byte_for_byte(site, capsys)
     site.write("content/profiles/new.md", "---\nname: 新人\ncategory: 道德模范\ndate: 2024-03-05\n---\n")
     assert site.run("build") == 1
     assert _tree(site.out) == before
-    leftovers = [p.name for p in site.root.iterdir() if p.name.startswith(".output") and p.name != ".output.lock"]
-    assert leftovers == []  # the first build had no earlier release to keep as the spare
+    assert _left_behind(site) == []
+    assert not _spare(site).exists()  # the first build had no earlier release to keep as the spare
 
 
 def test_the_release_before_is_kept_whole_and_reused_by_the_next_build(site, tmp_path, monkeypatch):
@@ -47,7 +62,7 @@ def test_the_release_before_is_kept_whole_and_reused_by_the_next_build(site, tmp
     site.write("content/profiles/张晓明.md", GOOD.replace("二十年", "三十年"))
     assert site.run("build") == 0
     second = _tree(site.out)
-    spare = site.root / ".output.spare"
+    spare = _spare(site)
     assert (spare / "profiles").stat().st_ino == first_folder  # the first release, swapped out
     # The next build updates that folder: its files are hard links shared with
     # the live release, so a file written in place would change the live site.
@@ -74,22 +89,23 @@ def test_a_spare_that_shares_little_with_the_live_site_is_reused_too_and_a_spare
     first_folder = (site.out / "profiles").stat().st_ino
     site.write("site.toml", 'title = "十堰公路文明网"\n')  # every page shows the title: all written afresh
     assert site.run("build") == 0
-    assert (site.root / ".output.spare/profiles").stat().st_ino == first_folder
+    assert (_spare(site) / "profiles").stat().st_ino == first_folder
     site.write("content/profiles/张晓明.md", GOOD.replace("二十年", "四十年"))
     assert site.run("build") == 0
     # Its folders are kept and each of its files replaced: cheaper than deleting it and making them again.
     assert (site.out / "profiles").stat().st_ino == first_folder
     assert site.run("build", "--out", str(tmp_path / "clean0")) == 0
     assert _tree(site.out) == _tree(tmp_path / "clean0")
-    leftovers = [p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name not in (".output.lock", ".output.spare")]
-    assert leftovers == []
-    # A spare nobody knows (output/ and the cache deleted by hand) is not used either.
+    assert _left_behind(site) == []
+    # A spare nobody knows (output/ and the cache's records deleted by hand) is not used either.
     shutil.rmtree(site.out)
-    shutil.rmtree(site.root / ".bangyang-cache")
-    (site.root / ".output.spare/stray.html").write_text("不该发布", encoding="utf-8")
+    for path in (site.root / ".bangyang-cache").iterdir():
+        if path.name != "releases":
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    (_spare(site) / "stray.html").write_text("不该发布", encoding="utf-8")
     assert site.run("build") == 0
     assert not (site.out / "stray.html").exists()
-    assert not (site.root / ".output.spare").exists()  # removed; the next build makes a spare again
+    assert not _spare(site).exists()  # removed; the next build makes a spare again
     assert site.run("build", "--out", str(tmp_path / "clean")) == 0
     assert _tree(site.out) == _tree(tmp_path / "clean")
 
@@ -171,7 +187,8 @@ def test_a_file_or_a_link_named_like_the_spare_is_removed_never_followed(site, t
     keep = tmp_path / "elsewhere"
     keep.mkdir()
     (keep / "important.txt").write_text("别删", encoding="utf-8")
-    spare = site.root / ".output.spare"
+    spare = _spare(site)
+    spare.parent.mkdir(parents=True)
     spare.symlink_to(keep, target_is_directory=True)
     assert site.run("build") == 0
     assert spare.is_symlink()  # no release was swapped out yet
@@ -179,8 +196,7 @@ def test_a_file_or_a_link_named_like_the_spare_is_removed_never_followed(site, t
     assert site.run("build") == 0
     assert (keep / "important.txt").read_text(encoding="utf-8") == "别删"  # the link's target untouched
     assert spare.is_dir() and not spare.is_symlink()  # a real spare now
-    others = [p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name not in (".output.lock", ".output.spare")]
-    assert others == []
+    assert _left_behind(site) == []
     shutil.rmtree(spare)
     spare.write_text("not a folder", encoding="utf-8")
     site.write("content/profiles/李强.md", GOOD.replace("张晓明", "李强"))
@@ -250,15 +266,14 @@ def test_an_edit_of_a_big_site_replaces_only_the_files_it_changed_and_equals_a_c
     assert site.run("build") == 0
     after = _inodes(site.out)
     # Laid over: the same output folder, no spare made, the files that did not change are the very same files.
-    assert site.out.stat().st_ino == folder and not (site.root / ".output.spare").exists()
+    assert site.out.stat().st_ino == folder and not _spare(site).exists()
     changed = sorted(rel for rel, ino in after.items() if before.get(rel) != ino and not rel.startswith("pagefind/"))
     assert "profiles/zhang-wei/index.html" in changed and "build.json" in changed
     assert "profiles/wang-fang/index.html" not in changed and len(changed) < len(after) // 5
     assert "docs/guide.txt" in before and not (site.out / "docs").exists()  # a file gone takes its empty folder along
     assert "风雨无阻" in site.html("profiles/zhang-wei/index.html")
     assert json.loads((site.out / "build.json").read_text(encoding="utf-8"))["build_id"] != old_id
-    leftovers = [p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name != ".output.lock"]
-    assert leftovers == []
+    assert _left_behind(site) == []
     clean = make_site("clean")
     _many_profiles(clean)
     clean.write("content/profiles/张伟.md", (site.root / "content/profiles/张伟.md").read_text(encoding="utf-8"))
@@ -276,7 +291,7 @@ def test_a_change_to_many_pages_still_swaps_a_whole_release_in_and_keeps_the_spa
     first = site.out.stat().st_ino
     site.write("site.toml", 'title = "十堰公路文明网"\n')  # every page shows the title
     assert site.run("build") == 0
-    spare = site.root / ".output.spare"
+    spare = _spare(site)
     assert spare.stat().st_ino == first and site.out.stat().st_ino != first
     spare_id = json.loads((spare / "build.json").read_text(encoding="utf-8"))["build_id"]
     live = site.out.stat().st_ino
@@ -310,7 +325,7 @@ def test_a_failed_write_while_laying_over_leaves_the_live_output_as_it_was(site,
     said = capsys.readouterr()
     assert "无法写入输出文件夹" in said.out + said.err
     assert _tree(site.out) == before
-    assert [p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name != ".output.lock"] == []
+    assert _left_behind(site) == []
 
 
 def test_laid_over_a_photos_variants_already_published_are_left_where_they_are(site, make_site, monkeypatch):
@@ -329,7 +344,7 @@ def test_laid_over_a_photos_variants_already_published_are_left_where_they_are(s
     monkeypatch.setattr(images, "link_or_copy", lambda source, target: linked.append(str(target)) or real(source, target))
     site.write("content/profiles/张伟.md", "---\nname: 张伟\ncategory: 身边好人\ndate: 2024-03-01\n---\n坚守养护一线三十年。\n")
     assert site.run("build") == 0
-    assert linked == [] and not (site.root / ".output.spare").exists()  # laid over, nothing of the photo linked again
+    assert linked == [] and not _spare(site).exists()  # laid over, nothing of the photo linked again
     assert sorted(p.relative_to(site.out).as_posix() for p in site.out.rglob("*.webp")) == variants
     assert site.run("build") == 0  # and the next build finds nothing changed
     clean = make_site("clean")
@@ -374,4 +389,163 @@ def test_laid_over_a_failure_while_pagefind_still_runs_waits_for_it_and_leaves_n
     assert "无法写入输出文件夹" in capsys.readouterr().err
     assert _tree(site.out) == before
     assert sorted(p.relative_to(site.out).as_posix() for p in (site.out / "pagefind").rglob("*")) == index_before
-    assert [p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name != ".output.lock"] == []
+    assert _left_behind(site) == []
+
+
+# --- nothing of a release beside output/: the working folders live in the cache -----
+
+
+def _everything_under(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _withdrawn_anywhere(folder: Path) -> list[str]:
+    """Every trace of 李强's page under `folder`: a path or a file that names him."""
+    return sorted(rel for rel, data in _everything_under(folder).items() if "li-qiang" in rel or "李强".encode() in data)
+
+
+def _every_kind_of_build(site, monkeypatch, *args: str, after=lambda step: None) -> None:
+    """A cold build, whole swaps (one withdrawing 李强), an edit laid over the
+    live output and a failed build; `after(step)` looks around after each."""
+    from generator import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
+    monkeypatch.setattr(build, "OVERLAY_SHARE", 0.5)
+    _many_profiles(site)
+    site.write("content/profiles/李强.md", GOOD.replace("张晓明", "李强"))
+    assert site.run("build", *args) == 0
+    after("cold")
+    site.write("site.toml", 'title = "十堰公路文明网"\n')  # every page shows the title: a whole release
+    assert site.run("build", *args) == 0
+    after("whole")
+    (site.root / "content/profiles/李强.md").unlink()
+    site.write("site.toml", 'title = "十堰市公路文明网"\n')
+    assert site.run("build", *args) == 0
+    after("withdrawn")
+    site.write("content/profiles/王芳.md", "---\nname: 王芳\ncategory: 道德模范\ndate: 2024-03-02\n---\n照顾孤寡老人十年。\n")
+    assert site.run("build", *args) == 0
+    after("laid over")
+    site.write("content/profiles/王芳.md", "---\nname: 王芳\ncategory: 道德模范\ndate: 2024-02-30\n---\n")
+    assert site.run("build", *args) == 1
+    after("failed")
+
+
+@pytest.mark.parametrize("disk", ["the same disk", "another disk"])
+def test_with_out_in_a_web_root_the_web_root_holds_only_the_output_and_no_withdrawn_page(site, tmp_path, monkeypatch, disk):
+    from generator import publish
+
+    if disk == "another disk":  # renames from the cache to beside output/ refused, as across disks
+        monkeypatch.setattr(publish, "_renames_between", lambda *a: False)
+    www = tmp_path / "www"
+    out = www / "wenming"
+    site.write("site.toml", 'title = "十堰公路"\n')
+
+    def after(step: str) -> None:
+        assert sorted(p.name for p in www.iterdir()) == ["wenming"], step
+        if step != "cold":
+            assert "十堰" in (out / "index.html").read_text(encoding="utf-8")
+        if step in ("withdrawn", "laid over", "failed"):
+            assert _withdrawn_anywhere(www) == [], step
+        # The site folder: what the clerk wrote and one cache folder; no output/ of its own.
+        assert sorted(p.name for p in site.root.iterdir()) == [".bangyang-cache", "content", "site.toml"], step
+
+    _every_kind_of_build(site, monkeypatch, "--out", str(out), after=after)
+    spare = spare_path(site.root / ".bangyang-cache", out)
+    if disk == "the same disk":
+        # The release before the withdrawal is kept, in the cache, for the next whole release.
+        assert "profiles/li-qiang/index.html" in _withdrawn_anywhere(spare)
+    else:
+        assert not spare.exists()
+
+
+def test_on_another_disk_the_release_being_written_beside_the_output_is_closed_to_other_users(site, tmp_path, monkeypatch):
+    from generator import publish
+
+    monkeypatch.setattr(publish, "_renames_between", lambda *a: False)
+    www = tmp_path / "www"
+    out = www / "wenming"
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    seen: list[tuple[Path, int]] = []
+    real = publish.Release.commit
+
+    def commit(self, whole=()):
+        seen.append((self.dir.parent, self.dir.stat().st_mode & 0o777))
+        return real(self, whole)
+
+    monkeypatch.setattr(publish.Release, "commit", commit)
+    site.write("content/profiles/张晓明.md", GOOD)
+    assert site.run("build", "--out", str(out)) == 0
+    site.write("site.toml", 'title = "十堰公路文明网"\n')
+    assert site.run("build", "--out", str(out)) == 0
+    assert seen == [(www, 0o700), (www, 0o700)]
+    assert out.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777  # as any new folder, once live
+    assert sorted(p.name for p in www.iterdir()) == ["wenming"]
+
+
+def test_with_the_default_output_the_site_folder_holds_only_what_the_clerk_wrote_the_output_and_the_cache(site, monkeypatch):
+    site.write("templates/assets/extra.css", "body { color: #333; }\n")
+    site.write("site.toml", 'title = "十堰公路"\n')
+
+    def after(step: str) -> None:
+        names = sorted(p.name for p in site.root.iterdir())
+        assert names == [".bangyang-cache", "content", "output", "site.toml", "templates"], step
+        if step in ("withdrawn", "laid over", "failed"):
+            assert _withdrawn_anywhere(site.out) == [], step
+
+    _every_kind_of_build(site, monkeypatch, after=after)
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.mark.parametrize("disk", ["the same disk", "another disk"])
+def test_what_a_killed_build_left_where_it_worked_is_removed_by_the_next_build(site, tmp_path, monkeypatch, disk):
+    from generator import publish
+
+    if disk == "another disk":
+        monkeypatch.setattr(publish, "_renames_between", lambda *a: False)
+    www = tmp_path / "www"
+    out = www / "wenming"
+    site.write("content/profiles/张晓明.md", GOOD)
+    assert site.run("build", "--out", str(out)) == 0
+    work = work_folder(site.root / ".bangyang-cache", out)
+    pid = _dead_pid()
+    killed = [work / f"new-{pid}-0badf00d", work / f"old-{pid}-0badf00d", www / f".wenming.new-{pid}-0badf00d"]
+    for folder in killed:
+        (folder / "profiles/li-qiang").mkdir(parents=True)
+        (folder / "profiles/li-qiang/index.html").write_text("李强", encoding="utf-8")
+    site.write("content/profiles/王秀兰.md", GOOD.replace("张晓明", "王秀兰"))
+    assert site.run("build", "--out", str(out)) == 0
+    assert [folder for folder in killed if folder.exists()] == []
+    assert sorted(p.name for p in www.iterdir()) == ["wenming"]
+    assert sorted(p.name for p in work.iterdir()) == (["lock", "spare"] if disk == "the same disk" else ["lock"])
+
+
+def test_the_spare_and_the_lock_earlier_versions_kept_beside_the_output_are_removed(site, tmp_path):
+    www = tmp_path / "www"
+    out = www / "wenming"
+    site.write("site.toml", 'title = "十堰公路文明网"\n')
+    site.write("content/profiles/张晓明.md", GOOD)
+    old_spare = www / ".wenming.spare"
+    (old_spare / "profiles/li-qiang").mkdir(parents=True)
+    (old_spare / "profiles/li-qiang/index.html").write_text("李强", encoding="utf-8")
+    (www / ".wenming.lock").write_bytes(b"")
+    # The same beside the default output/, where a link is removed, never followed.
+    keep = tmp_path / "elsewhere"
+    keep.mkdir()
+    (keep / "important.txt").write_text("别删", encoding="utf-8")
+    site.root.mkdir(exist_ok=True)
+    (site.root / ".output.spare").symlink_to(keep, target_is_directory=True)
+    (site.root / ".output.lock").write_bytes(b"")
+    assert site.run("build", "--out", str(out)) == 0
+    assert site.run("build") == 0
+    assert sorted(p.name for p in www.iterdir()) == ["wenming"]
+    assert sorted(p.name for p in site.root.iterdir()) == [".bangyang-cache", "content", "output", "site.toml"]
+    assert (keep / "important.txt").read_text(encoding="utf-8") == "别删"

@@ -20,6 +20,7 @@ import pytest
 from generator import search
 from generator.config import Config, load_config
 from generator.problems import Problems
+from generator.publish import work_folder
 from generator.search import ZWSP, index_release, split_han
 
 # --- the index ------------------------------------------------------------------
@@ -467,10 +468,10 @@ def test_pages_are_staged_for_pagefind_inside_the_release_and_removed_after(site
     monkeypatch.setattr(search.subprocess, "run", run)
     assert site.run("build") == 0
     (folder,) = staged
-    # In the release folder (a sibling of output/ while it is written): a killed
+    # In the release folder (in the site's cache while it is written): a killed
     # build leaves it with the release, which the next build removes.
-    assert folder.is_relative_to(site.root) and folder.parent.parent.parent == site.root
-    assert folder.parent.parent.name.startswith(".output.new-")
+    assert folder.parent.parent.parent == work_folder(site.root / ".bangyang-cache", site.out)
+    assert folder.parent.parent.name.startswith("new-")
     assert not folder.parent.exists()
     assert not [p for p in site.out.rglob("*") if "-pages" in p.name]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator import publish
-from generator.publish import OutputLock
+from generator.publish import OutputLock, work_folder
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1795838400"}
 
@@ -38,6 +38,14 @@ def _write_site(site, version: int) -> None:
         )
         if i < 8 and not (site.root / f"content/profiles/p{i:02d}/p.jpg").exists():
             site.image(f"content/profiles/p{i:02d}/p.jpg", (1200 + i, 900), color=f"#{(i * 37) % 256:02x}4060")
+
+
+def _left_behind(site) -> list[str]:
+    """Release folders left beside output/ (none may be there) or in the cache's
+    working folder (its lock and the spare, the release before the live one, aside)."""
+    beside = [p.name for p in site.root.iterdir() if p.name.startswith(".output")]
+    work = work_folder(site.root / ".bangyang-cache", site.out)
+    return beside + [p.name for p in work.iterdir() if p.name not in ("lock", "spare")]
 
 
 def _build(site, out: Path | None = None) -> subprocess.Popen:
@@ -66,11 +74,7 @@ def test_a_build_killed_at_any_moment_leaves_the_live_site_whole(site, tmp_path)
         # The next build cleans up whatever the killed one left.
         assert _build(site).wait() == 0
         assert _tree(site.out) == after
-        # (.output.spare is the release before the live one, kept to be reused: see publish.py.)
-        leftovers = [
-            p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name not in (".output.lock", ".output.spare")
-        ]
-        assert leftovers == []
+        assert _left_behind(site) == []
 
 
 def test_a_full_disk_fails_cleanly_and_changes_nothing(site, capsys, monkeypatch):
@@ -93,12 +97,12 @@ def test_a_full_disk_fails_cleanly_and_changes_nothing(site, capsys, monkeypatch
     err = capsys.readouterr().err
     assert "无法写入输出文件夹" in err and "No space left" in err and "Traceback" not in err
     assert _tree(site.out) == before
-    assert [p.name for p in site.root.iterdir() if p.name.startswith(".output.") and p.name not in (".output.lock", ".output.spare")] == []
+    assert _left_behind(site) == []
 
 
 def test_a_second_build_waits_for_the_first(site, capsys, monkeypatch):
     site.write("content/profiles/a.md", "---\nname: 甲\ncategory: 道德模范\ndate: 2024-03-05\n---\n")
-    lock = OutputLock(site.out)
+    lock = OutputLock(site.out, site.root / ".bangyang-cache")
     lock.__enter__()
     threading.Timer(1.0, lambda: lock.__exit__(None, None, None)).start()
     started = time.monotonic()
@@ -111,7 +115,7 @@ def test_a_build_that_cannot_get_the_lock_refuses_with_a_message(site, capsys, m
     site.write("content/profiles/a.md", "---\nname: 甲\ncategory: 道德模范\ndate: 2024-03-05\n---\n")
     monkeypatch.setattr(publish, "LOCK_WAIT_SECONDS", 0.3)
     monkeypatch.setattr(OutputLock.__init__, "__defaults__", (0.3, None))
-    with OutputLock(site.out):
+    with OutputLock(site.out, site.root / ".bangyang-cache"):
         assert site.run("build") == 1
     err = capsys.readouterr().err
     assert "另一个生成" in err and not site.out.exists()
