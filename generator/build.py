@@ -23,7 +23,7 @@ from .cache import BuildCache, PageEntry, ReleaseRecord, cache_file, digest, fil
 from .config import Config, builtin_theme_dir
 from .extras import build_extras
 from .images import ImageCache, plan_images, publish_images, terminal_progress
-from .kiosk import render_kiosks
+from .kiosk import render_kiosks, slogans_ahead_shown
 from .load import Content, is_ignored, load_content
 from .models import ImageRef
 from .placeholders import check_settings
@@ -72,8 +72,10 @@ def check_site(
 
 
 def site_images(site: SiteModel) -> list[ImageRef]:
-    """Every image any published document uses, in a stable order."""
-    return [ref for doc in (*site.profiles, *site.activities, *site.slogans, *site.pages) for ref in doc.images]
+    """Every image any published document uses, and the backgrounds of the
+    slogans kiosk screens carry before their day, in a stable order."""
+    refs = [ref for doc in (*site.profiles, *site.activities, *site.slogans, *site.pages) for ref in doc.images]
+    return refs + [s.background for s in slogans_ahead_shown(site) if s.background is not None]
 
 
 def build(

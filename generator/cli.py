@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 
     b = with_site(sub.add_parser("build", help="生成网站到 output/  build the site into output/", description="生成网站。Build the site."))
     b.add_argument("--drafts", action="store_true", help="包括草稿 include drafts")
-    b.add_argument("--future", action="store_true", help="包括日期在将来的先进典型 include future-dated profiles")
+    b.add_argument("--future", action="store_true", help="包括日期在将来的先进典型和标语 include future-dated profiles and slogans")
     b.add_argument("--base-url", metavar="URL", help="覆盖 site.toml 的 base_url  override base_url")
     b.add_argument("--out", type=Path, metavar="DIR", help="输出文件夹（默认 output/） output folder")
     b.add_argument(
@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         )
     )
     c.add_argument("--drafts", action="store_true", help="包括草稿 include drafts")
-    c.add_argument("--future", action="store_true", help="包括将来的内容 include future-dated profiles")
+    c.add_argument("--future", action="store_true", help="包括将来的内容 include future-dated profiles and slogans")
     c.add_argument(
         "--audit",
         action="store_true",
@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000, help="端口（默认 8000） port")
     s.add_argument("--host", default="127.0.0.1", help="地址（默认只允许本机访问 127.0.0.1） address to bind")
     s.add_argument("--drafts", action="store_true", help="包括草稿 include drafts")
-    s.add_argument("--future", action="store_true", help="包括日期在将来的先进典型 include future-dated profiles")
+    s.add_argument("--future", action="store_true", help="包括日期在将来的先进典型和标语 include future-dated profiles and slogans")
     s.add_argument("--open", action="store_true", help="在浏览器中打开 open a browser")
     s.add_argument("--poll", action="store_true", help="定时检查文件（网络文件夹用） poll for changes (network folders)")
 
@@ -154,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     st.add_argument("--format", choices=["table", "json"], default="table", help="table（默认） json")
     st.add_argument("--drafts", action="store_true", help="包括草稿 include drafts")
-    st.add_argument("--future", action="store_true", help="包括日期在将来的先进典型 include future-dated profiles")
+    st.add_argument("--future", action="store_true", help="包括日期在将来的先进典型和标语 include future-dated profiles and slogans")
 
     i = sub.add_parser(
         "init",

@@ -6,7 +6,8 @@ site.toml's [[kiosk]] list, plus the kiosk/ index).
 
 A screen page carries its own CSS, JavaScript and playlist (JSON with every
 date), so the page itself decides by the screen's clock what to show: a slogan
-outside its from/until window is skipped, an activity leaves "upcoming" when it
+outside its from/until window is skipped (a screen carries the slogans whose
+window opens after the build, which are on no other page yet), an activity leaves "upcoming" when it
 starts, day-parting applies — all without a rebuild. Images are the variants
 the render stage already publishes; QR codes are inline SVG. Everything is
 addressed relative to the page, so a site under a sub-path works as it is.
@@ -173,8 +174,7 @@ def _slides(
 
     now = site.now
     if kind == "slogans":
-        # Slogans whose window is already over at build time can never come back.
-        slogans = [s for s in site.slogans if (s.valid_until is None or s.valid_until > now) and (not key or s.theme == value)]
+        slogans = [s for s in _carried(site) if not key or s.theme == value]
         return [once(f"slogan:{s.slug}", lambda s=s: slogan_slide(s, images)) for s in slogans]
     if kind == "profiles":
         profiles = [
@@ -188,6 +188,20 @@ def _slides(
         activities = [a for a in activities if a.theme == value]
     window = key if key in ("upcoming", "ongoing") else "current"
     return [once(f"activity:{a.slug}:{window}", lambda a=a: activity_slide(a, images, env, window)) for a in activities]
+
+
+def _carried(site: SiteModel) -> list[Slogan]:
+    """The public slogans and those whose window opens later, in site order.
+    Slogans whose window is already over at build time are in neither: they
+    can never come back."""
+    return sorted((*site.slogans, *site.slogans_ahead), key=lambda s: (-s.weight, s.slug))
+
+
+def slogans_ahead_shown(site: SiteModel) -> list[Slogan]:
+    """The slogans not yet public that some screen carries (their background
+    images are published for the screens alone)."""
+    shows = [KioskScreen.parse_show(entry) for screen in site.config.kiosks for entry in screen.show]
+    return [s for s in site.slogans_ahead if any(kind == "slogans" and (not key or s.theme == value) for kind, key, value in shows)]
 
 
 def slogan_slide(slogan: Slogan, images: dict[Path, PublishedImage]) -> dict[str, Any]:

@@ -3,8 +3,11 @@
 Input: `Config`, the build time, a `Problems` collector. Output: a `Content`
 with every published profile, activity, slogan and page, all fields typed and
 checked (dates in the site's time zone, categories and themes from
-site.toml, images found inside content/). Drafts and future-dated profiles
-are validated but left out unless `--drafts` / `--future`.
+site.toml, images found inside content/). Drafts, future-dated profiles
+and slogans whose window opens later are validated but left out unless
+`--drafts` / `--future`; slogans whose window has closed are left out. The
+slogans left out only until their day are kept apart: kiosk screens carry
+them ahead, hidden until then by the screen's own clock.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Content:
     activities: tuple[Activity, ...]
     slogans: tuple[Slogan, ...]
     pages: tuple[Page, ...]
+    slogans_ahead: tuple[Slogan, ...] = ()  # not public yet: for kiosk screens only
 
 
 # Files editors and office suites leave behind; never content.
@@ -179,34 +183,49 @@ def load_content(config: Config, now: datetime, problems: Problems, cache: Build
     cache.docs_parsed += len(todo)
     cache.docs_reused += len(found) - len(todo)
     docs: dict[str, list[Doc]] = {k: [] for k in KINDS}
+    ahead: list[Slogan] = []
     seen: set[Path] = set()
     for kind, path in found:
         seen.add(path)
         entry = cache.docs[path]
         problems.items.extend(entry.problems)
         doc = entry.doc
-        if doc is None or not is_published(doc, config, now):
+        if doc is None:
             continue
-        docs[kind].append(doc)
+        if is_published(doc, config, now):
+            docs[kind].append(doc)
+        elif isinstance(doc, Slogan) and is_ahead(doc, config, now):
+            ahead.append(doc)
     for gone in set(cache.docs) - seen:
         del cache.docs[gone]
         cache.docs_removed += 1
-    return _sorted_content(docs)
+    return _sorted_content(docs, ahead)
 
 
 def is_published(doc: Doc, config: Config, now: datetime) -> bool:
-    """Drafts (without --drafts) and profiles dated in the future (without --future) are left out."""
+    """Drafts (without --drafts), profiles dated in the future and slogans whose
+    window opens later (without --future), and slogans whose window has closed,
+    are left out."""
     if doc.draft and not config.drafts:
         return False
+    if isinstance(doc, Slogan):
+        return not doc.over_at(now) and (config.future or not doc.ahead_at(now))
     return not (isinstance(doc, Profile) and doc.date > now and not config.future)
 
 
-def _sorted_content(docs: dict[str, list[Doc]]) -> Content:
+def is_ahead(slogan: Slogan, config: Config, now: datetime) -> bool:
+    """Left out only because its window opens later (without --future): kiosk
+    screens carry it ahead and show it on its day by their own clock."""
+    return not is_published(slogan, config, now) and not (slogan.draft and not config.drafts) and slogan.ahead_at(now)
+
+
+def _sorted_content(docs: dict[str, list[Doc]], ahead: Iterable[Slogan] = ()) -> Content:
     return Content(
         profiles=tuple(sorted(docs["profile"], key=lambda d: (-d.date.timestamp(), d.slug))),
         activities=tuple(sorted(docs["activity"], key=lambda d: (-d.start.timestamp(), d.slug))),
         slogans=tuple(sorted(docs["slogan"], key=lambda d: (-d.weight, d.slug))),
         pages=tuple(sorted(docs["page"], key=lambda d: (d.weight, d.slug))),
+        slogans_ahead=tuple(sorted(ahead, key=lambda d: (-d.weight, d.slug))),
     )
 
 
@@ -215,10 +234,13 @@ def content_of(docs: Iterable[Doc], config: Config, now: datetime) -> Content:
     file: serve's express path puts one saved document among the documents
     of the last build and needs the same lists in the same order."""
     by_kind: dict[str, list[Doc]] = {k: [] for k in KINDS}
+    ahead: list[Slogan] = []
     for doc in docs:
         if is_published(doc, config, now):
             by_kind[doc.kind].append(doc)
-    return _sorted_content(by_kind)
+        elif isinstance(doc, Slogan) and is_ahead(doc, config, now):
+            ahead.append(doc)
+    return _sorted_content(by_kind, ahead)
 
 
 def load_document(kind: str, path: Path, config: Config, rel_to: Path | None) -> DocEntry:

@@ -148,6 +148,14 @@ class Slogan(Doc):
     def shown_at(self, now: datetime) -> bool:
         return (self.valid_from is None or self.valid_from <= now) and (self.valid_until is None or now < self.valid_until)
 
+    def ahead_at(self, now: datetime) -> bool:
+        """Its window opens after `now`."""
+        return self.valid_from is not None and now < self.valid_from
+
+    def over_at(self, now: datetime) -> bool:
+        """Its window closed at or before `now`."""
+        return self.valid_until is not None and self.valid_until <= now
+
 
 @dataclass(frozen=True)
 class Page(Doc):

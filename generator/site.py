@@ -103,6 +103,8 @@ class SiteModel:
     ongoing: tuple[Activity, ...]
     past_by_year: tuple[YearGroup, ...]  # newest year first
     current_slogans: tuple[Slogan, ...]
+    # Slogans not public until their window opens; only kiosk screens carry them (kiosk.py).
+    slogans_ahead: tuple[Slogan, ...] = ()
     # The documents by their file (resolved, posix), for bodies that link to
     # another document; empty when no body does (resolving every path costs).
     by_file: Mapping[str, Doc] = field(default_factory=dict, compare=False, repr=False)
@@ -178,6 +180,7 @@ def build_site_model(config: Config, content: Content, now: datetime, problems: 
         ongoing=ongoing,
         past_by_year=past,
         current_slogans=tuple(s for s in content.slogans if s.shown_at(now)),
+        slogans_ahead=content.slogans_ahead,
         by_file=by_file,
     )
 
@@ -256,7 +259,8 @@ def _check_links(content: Content, by_file: dict[str, Doc], problems: Problems) 
 
 def _check_collisions(content: Content, problems: Problems) -> None:
     owners: dict[str, Doc] = {}
-    for doc in (*content.profiles, *content.activities, *content.pages, *content.slogans):
+    # Slogans still ahead too: a kiosk screen carries them by their slug already.
+    for doc in (*content.profiles, *content.activities, *content.pages, *content.slogans, *content.slogans_ahead):
         url = doc.url
         if isinstance(doc, Page) and doc.slug.split("/")[0] in RESERVED:
             problems.error(

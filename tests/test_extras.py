@@ -128,8 +128,8 @@ def write_sample(site, base_url: str = BASE) -> None:
         text: 学习雷锋 奉献他人
         theme: 志愿服务
         source: 中国文明网
-        from: 2024-03-01
-        until: 2024-03-31
+        from: 2024-04-01
+        until: 2024-04-30
         weight: 3
         ---
         """,
@@ -458,9 +458,9 @@ def test_slogans_json_gives_the_last_day_inclusive(built):
         "text": "学习雷锋 奉献他人",
         "theme": "志愿服务",
         "source": "中国文明网",
-        "from": "2024-03-01",
-        "until": "2024-03-31",
-        "current": False,
+        "from": "2024-04-01",
+        "until": "2024-04-30",
+        "current": True,
         "weight": 3,
         "background": None,
         "body_html": "",

@@ -157,6 +157,16 @@ def test_a_slogan_outside_its_window_is_absent_and_appears_when_the_clock_reache
     assert "slogan:window" not in _watch(page, 12)[1:]
 
 
+def test_a_slogan_scheduled_after_the_build_is_on_no_public_page_and_the_screen_shows_it_only_from_its_day(page, clock_site, serve):
+    assert "限时标语" not in clock_site.html("slogans/index.html") and "限时标语" not in clock_site.html("api/slogans.json")
+    _open(page, serve(clock_site.out, PREFIX), "wall")  # the build's day: 1 月 1 日
+    assert "slogan:window" in page.evaluate("document.getElementById('kiosk-data').textContent")  # carried, hidden
+    assert "slogan:window" not in page.evaluate("bangyangKiosk.playlist()")
+    assert "slogan:window" not in _watch(page, 12) and "限时标语" not in page.locator(".kiosk-root").inner_text()
+    page.clock.fast_forward(9 * 24 * HOUR)  # 1 月 10 日, no rebuild
+    assert "slogan:window" in page.evaluate("bangyangKiosk.playlist()")
+
+
 def test_an_activity_leaves_upcoming_when_it_starts(page, clock_site, serve):
     _open(page, serve(clock_site.out, PREFIX), "wall", when=datetime.fromisoformat("2030-01-05T08:59:55+08:00"))
     page.keyboard.press("ArrowRight")
