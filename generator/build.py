@@ -1,19 +1,24 @@
 """The pipeline: one function a reader can follow top to bottom.
 
 config → load → site model → image plan → GATE (nothing is written if any
-error was found) → render → assets → extras → publish (swap). First every
-file is read and checked, then everything is written; the order matters.
+error was found) → page plan → pages → kiosks → images → static → extras →
+search → publish (swap or lay over). First every file is read and checked,
+then everything is written; the order matters. `build()` lists the stages
+by name and times each (`bangyang build --timings` prints the table); what
+a stage does is in its own module, and what the stages after the gate share
+(the release being written and what went into it) in `_ReleaseWriter`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,24 +27,47 @@ from . import __version__, quick
 from .cache import BuildCache, PageEntry, ReleaseRecord, cache_file, digest, file_id, load_cache, save_cache, stamp
 from .config import Config, builtin_theme_dir
 from .extras import build_extras
-from .images import ImageCache, plan_images, publish_images, terminal_progress
+from .images import ImageCache, PublishedImage, plan_images, publish_images, terminal_progress
 from .kiosk import render_kiosks, slogans_ahead_shown
 from .load import Content, is_ignored, load_content
 from .models import ImageRef
 from .placeholders import check_settings
 from .problems import BuildFailed, Problem, Problems
-from .publish import BuildLocked, OutputLock, Release, build_id_of, link_or_copy
+from .publish import BuildLocked, OutputLock, Release, build_id_of, link_or_copy, overlay_for
 from .quick import build_time
-from .render import plan_pages, render_pages
+from .render import PagePlan, plan_pages, render_pages
 from .search import BUNDLE, RECENT, SHARDS_FILE, IndexState, index_release
 from .site import SiteModel, build_site_model
 
 # Pages carrying this are indexed for search (see search.py).
 _MARKER = b"data-pagefind-body"
-# When at most this share of the pages changed, a release is laid over the
-# live output (each file replaced whole, build.json last) rather than swapped
-# in whole: a whole release costs a walk of every file and folder of the site.
-OVERLAY_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build runs besides the settings. serve: `search=False` carries the
+    live search index over (serve refreshes it after the reload), and
+    `preview=True` lays every release over the live output."""
+
+    search: bool = True
+    preview: bool = False
+    on_lock_wait: Callable[[], None] | None = None  # told once when another build holds the output
+    scan: quick.Scan | None = None  # the input files as a walk just found them (quick.py)
+
+
+class Timings:
+    """How long each named stage took, in the order they ran."""
+
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, float]] = []
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages.append((name, time.perf_counter() - started))
 
 
 @dataclass(frozen=True)
@@ -56,6 +84,7 @@ class BuildResult:
     # What the pages were rendered from (serve's express path renders a saved page from it).
     site: SiteModel | None = field(default=None, repr=False, compare=False)
     images: dict | None = field(default=None, repr=False, compare=False)
+    timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds)
 
 
 def check_site(
@@ -78,77 +107,98 @@ def site_images(site: SiteModel) -> list[ImageRef]:
     return refs + [s.background for s in slogans_ahead_shown(site) if s.background is not None]
 
 
-def build(
-    config: Config,
-    problems: Problems,
-    cache: BuildCache | None = None,
-    on_lock_wait: Callable[[], None] | None = None,
-    search: bool = True,
-    preview: bool = False,
-    scan: quick.Scan | None = None,
-) -> BuildResult:
+def build(config: Config, problems: Problems, cache: BuildCache | None = None, options: BuildOptions | None = None) -> BuildResult:
     """One build. `cache` (kept by `serve`) carries parsed documents and rendered
-    pages from the previous build; without it everything is done afresh.
-    `search=False` (serve) carries the live search index over instead of
-    rebuilding it, so a reload is not kept waiting; serve refreshes it after.
-    `preview=True` (serve) writes only what changed over the live output.
-    `scan`: the input files and their stamps, when the caller just took them (quick.py)."""
+    pages from the previous build; without it, the command line's cache is
+    read from disk and saved again (an empty one does everything afresh)."""
+    options = options or BuildOptions()
     started = time.perf_counter()
-    if cache is not None:
-        # serve's cache (millions of objects) lives on between builds: frozen, the
-        # cycle collector's full collections during a build do not walk it
-        # (a second or more of a rebuild at 10,000 documents).
-        gc.freeze()
-        try:
-            return _build(config, problems, cache, None, None, on_lock_wait, search, preview, started)
-        finally:
-            gc.unfreeze()
-    # A command-line build keeps its cache on disk; serve keeps its own in memory.
-    saved_at = cache_file(config.cache_dir, config.output_dir)
-    # Stamps before anything is read: an edit made while this build runs is seen next time.
-    scan = scan or quick.scan_inputs(config)
-    # What it holds lives until the build ends: the cycle collector need not
-    # walk it at every collection meanwhile, so it is loaded frozen.
-    cache = load_cache(saved_at, freeze=True)
+    timed = Timings()
+    saved_at = None if cache is not None else cache_file(config.cache_dir, config.output_dir)
+    with timed("缓存 cache"):
+        # Stamps before anything is read: an edit made while this build runs is seen next time.
+        scan = options.scan or (quick.scan_inputs(config) if saved_at is not None else None)
+        # The cache (millions of objects at 10,000 documents) lives until the build ends:
+        # frozen, the cycle collector's full collections do not walk it meanwhile.
+        if saved_at is None:
+            gc.freeze()
+        else:
+            cache = load_cache(saved_at, freeze=True)
     try:
-        return _build(config, problems, cache, saved_at, scan, on_lock_wait, search, preview, started)
+        cache.reset_counters()
+        with timed("读取 load"):
+            now = build_time().astimezone(config.tz)
+            content = load_content(config, now, problems, cache, scan)
+        with timed("关联 site model"):
+            site = build_site_model(config, content, now, problems, cache.slugs)
+            _check_output_location(config, problems)
+            check_settings(config, problems)
+        with timed("图片计划 image plan"):
+            image_cache = ImageCache(config.cache_dir)
+            image_plan = plan_images(site_images(site), problems, image_cache, config.image_widths, config.avif)
+
+        # --- gate: nothing is written while any problem stands -------------------
+        if problems:
+            raise BuildFailed(problems.errors)
+
+        with _output_locked(config, problems, options.on_lock_wait):
+            with timed("页面计划 page plan"):
+                writer = _ReleaseWriter(config, site, image_plan, cache, problems, options)
+            if writer.unchanged():
+                outcome = writer.unchanged_outcome()
+            else:
+                with writer.writing():
+                    with timed("主题文件 assets"):
+                        writer.write_assets()
+                    with timed("页面 pages"):
+                        writer.write_pages()
+                    writer.start_search()  # laid over: Pagefind indexes the few changed pages meanwhile
+                    with timed("电子屏 kiosks"):
+                        writer.write_kiosks()
+                    with timed("图片 images"):
+                        writer.write_images(image_cache)
+                    with timed("静态文件 static"):
+                        writer.write_static()
+                    with timed("附加文件 extras"):
+                        writer.write_extras()
+                    with timed("搜索 search"):
+                        writer.finish_search()
+                    with timed("发布 publish"):
+                        outcome = writer.commit()
+            with timed("保存缓存 save cache"):
+                if saved_at is not None and (writer.release is not None or cache.docs_parsed or cache.docs_removed):
+                    save_cache(cache, saved_at)
+                if saved_at is not None and scan is not None:
+                    _save_manifest(
+                        config, site, cache, problems, scan.digest, quick.manifest_path(saved_at), outcome.pages, len(image_plan)
+                    )
+            with timed("清理 clean up"):
+                writer.finish()  # the old release is being removed meanwhile; both finish under the lock
     finally:
         gc.unfreeze()
+    return BuildResult(
+        pages=outcome.pages,
+        images_made=outcome.images_made,
+        images_cached=outcome.images_cached,
+        files=outcome.files,
+        seconds=time.perf_counter() - started,
+        build_id=outcome.build_id,
+        warnings=tuple(problems.warnings),
+        docs_parsed=cache.docs_parsed,
+        pages_rendered=cache.pages_rendered,
+        site=site,
+        images=image_plan,
+        timings=tuple(timed.stages),
+    )
 
 
-def _build(
-    config: Config,
-    problems: Problems,
-    cache: BuildCache,
-    saved_at: Path | None,
-    scan: quick.Scan | None,
-    on_lock_wait: Callable[[], None] | None,
-    search: bool,
-    preview: bool,
-    started: float,
-) -> BuildResult:
-    cache.reset_counters()
-    site, _ = check_site(config, problems, cache, scan)
-    assert site is not None
-    image_cache = ImageCache(config.cache_dir)
-    image_plan = plan_images(site_images(site), problems, image_cache, config.image_widths, config.avif)
-
-    # --- gate: nothing is written while any problem stands -------------------
-    if problems:
-        raise BuildFailed(problems.errors)
-
+@contextlib.contextmanager
+def _output_locked(config: Config, problems: Problems, on_wait: Callable[[], None] | None) -> Iterator[None]:
+    """One build at a time per output folder; a folder that cannot be written
+    is a problem the user can act on, not a traceback."""
     try:
-        with OutputLock(config.output_dir, config.cache_dir, on_wait=on_lock_wait):
-            pages, images_made, images_cached, build_id, files, release = _write_release(
-                config, site, image_plan, image_cache, cache, problems, search, preview
-            )
-            # The old release is being removed meanwhile; both finish under the lock.
-            if saved_at is not None and (release is not None or cache.docs_parsed or cache.docs_removed):
-                save_cache(cache, saved_at)
-            if saved_at is not None and scan is not None:
-                _save_manifest(config, site, cache, problems, scan.digest, quick.manifest_path(saved_at), len(pages), len(image_plan))
-            if release is not None:
-                release.finish()
+        with OutputLock(config.output_dir, config.cache_dir, on_wait=on_wait):
+            yield
     except BuildLocked:
         problems.error(
             "output",
@@ -167,85 +217,113 @@ def _build(
             "检查磁盘空间和文件夹权限；上一次生成的网站没有改动",
         )
         raise BuildFailed(problems.errors) from None
-    return BuildResult(
-        pages=len(pages),
-        images_made=images_made,
-        images_cached=images_cached,
-        files=files,
-        seconds=time.perf_counter() - started,
-        build_id=build_id,
-        warnings=tuple(problems.warnings),
-        docs_parsed=cache.docs_parsed,
-        pages_rendered=cache.pages_rendered,
-        site=site,
-        images=image_plan,
-    )
 
 
-def _write_release(
-    config: Config,
-    site: SiteModel,
-    image_plan: dict,
-    image_cache: ImageCache,
-    cache: BuildCache,
-    problems: Problems,
-    search: bool,
-    preview: bool = False,
-) -> tuple[list, int, int, str, int, Release | None]:
-    """Everything after the gate, into a fresh folder swapped in at the end;
-    nothing at all when no input changed and the live output is intact."""
-    live = config.output_dir
-    assets = theme_assets(config)
-    asset_hashes = hash_assets(assets)
+@dataclass(frozen=True)
+class _Outcome:
+    pages: int  # HTML pages, kiosk screens included
+    images_made: int
+    images_cached: int
+    build_id: str
+    files: int
 
-    live_prefix = str(live) + os.sep
 
-    def reusable(rel: str, entry: PageEntry) -> bool:
-        return file_id(live_prefix + rel) == entry.file
+class _ReleaseWriter:
+    """The stages after the gate, and what they share: the page plan, the
+    release folder being written (publish.py), the pages written to it and
+    what the search index and the cache will be told. Made under the output
+    lock; `writing()` wraps the stages that write, so that a failure in any
+    of them discards the release and leaves output/ and the cache's record
+    of it as they were."""
 
-    plan = plan_pages(site, image_plan, asset_hashes, cache, reusable)
-    pages = [job.path for job, _, _ in plan.jobs]
-    variants = sorted({v.url for image in image_plan.values() for v in image.variants})
-    static = _static_files(config)
-    inputs = digest(
-        (
-            plan.common,
-            plan.everything,
-            pages,
-            variants,
-            [stamp(path) for _, path in static],
-            site.now.date(),  # what moves with the clock within a day (feed and sitemap dates, build times) waits for a change
-            search,
+    def __init__(
+        self,
+        config: Config,
+        site: SiteModel,
+        image_plan: dict[Path, PublishedImage],
+        cache: BuildCache,
+        problems: Problems,
+        options: BuildOptions,
+    ):
+        self.config, self.site, self.image_plan, self.cache, self.problems = config, site, image_plan, cache, problems
+        self.search = options.search
+        self.preview = options.preview
+        self.assets = theme_assets(config)
+        live_prefix = str(config.output_dir) + os.sep
+
+        def reusable(rel: str, entry: PageEntry) -> bool:
+            return file_id(live_prefix + rel) == entry.file
+
+        self.plan: PagePlan = plan_pages(site, image_plan, hash_assets(self.assets), cache, reusable)
+        self.pages = [job.path for job, _, _ in self.plan.jobs]
+        self.variants = sorted({v.url for image in image_plan.values() for v in image.variants})
+        self.static = _static_files(config)
+        self.inputs = digest(
+            (
+                self.plan.common,
+                self.plan.everything,
+                self.pages,
+                self.variants,
+                [stamp(path) for _, path in self.static],
+                site.now.date(),  # what moves with the clock within a day (feed and sitemap dates, build times) waits for a change
+                self.search,
+            )
         )
-    )
-    if plan.all_reused and _live_release_intact(config, cache, inputs, search):
-        cache.pages_reused = len(plan.jobs)
-        return list(cache.release.pages), 0, len(image_plan), cache.release.build_id, len(cache.release.files) + len(cache.pages), None
+        self.release: Release | None = None
+        self.fresh: dict[str, PageEntry] = {}  # the pages of this release, as the cache will know them
+        self.searchable: list[tuple[str, str]] = []  # (page, hash of its bytes) for the search index
+        self.previous_index: Path | None = None
+        self.background = ThreadPoolExecutor(max_workers=1)
+        self.indexing: Future[IndexState] | None = None
+        self.shards: IndexState = cache.search
+        self.kiosk_codes: dict[str, str] = {}
+        self.images_made = self.images_cached = 0
 
-    # Few pages changed (or serve): only what changed is written over the live
-    # output, which must be the release the cache knows, and moved in file by
-    # file, build.json last. That costs what the edit changed, not what the site holds.
-    over = None
-    record = cache.release
-    changed = sum(1 for _, _, reuse in plan.jobs if not reuse)
-    few = changed <= OVERLAY_SHARE * len(plan.jobs)
-    if (preview or few) and record is not None and build_id_of(live) == record.build_id:
-        over = set(cache.pages) | set(record.files)
-    # The spare (the release before the live one) becomes a whole release's
-    # folder. Even when the last build wrote most files afresh, so that the
-    # two share few, replacing its files costs less than deleting it and
-    # making all its folders again.
-    spare = record.spare if record is not None else ""
-    release = Release(config.output_dir, config.cache_dir, problems, over, record.files if record else None, spare)
-    background = ThreadPoolExecutor(max_workers=1)
-    indexing: Future[IndexState] | None = None
-    try:
-        previous = _set_aside_index(release)
-        for rel, data in assets.items():
-            release.write(f"assets/{rel}", data, f"templates/assets/{rel}")
-        fresh: dict[str, PageEntry] = {}
-        searchable: list[tuple[str, str]] = []
-        for page in render_pages(plan, site, problems, cache):
+    def unchanged(self) -> bool:
+        """Every page as the live output holds it, which is the very release the
+        last build made from these inputs: a build would only repeat it."""
+        return self.plan.all_reused and _live_release_intact(self.config, self.cache, self.inputs, self.search)
+
+    def unchanged_outcome(self) -> _Outcome:
+        record = self.cache.release
+        assert record is not None
+        self.cache.pages_reused = len(self.plan.jobs)
+        return _Outcome(len(record.pages), 0, len(self.image_plan), record.build_id, len(record.files) + len(self.cache.pages))
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Release]:
+        """A release folder for the stages to write into (laid over the live
+        output when few pages changed, publish.overlay_for); on any failure it
+        is discarded, and the cache forgets what was rendered for it."""
+        cache, record = self.cache, self.cache.release
+        changed = sum(1 for _, _, reuse in self.plan.jobs if not reuse)
+        over = overlay_for(self.config.output_dir, record, changed, len(self.plan.jobs), self.preview, cache.pages)
+        self.spare = record.spare if record is not None else ""
+        self.release = Release(
+            self.config.output_dir, self.config.cache_dir, self.problems, over, record.files if record else None, self.spare
+        )
+        try:
+            self.previous_index = _set_aside_index(self.release)
+            yield self.release
+        except BaseException:
+            self.background.shutdown(cancel_futures=True)  # waits for Pagefind: nothing may write into the folder discarded next
+            self.release.discard()
+            cache.pages.clear()  # rendered but never published: not what the live output holds
+            cache.release = None
+            raise
+        self.background.shutdown()
+        cache.pages = self.fresh
+        cache.search = self.shards
+        cache.qr_codes = self.kiosk_codes
+
+    def write_assets(self) -> None:
+        for rel, data in self.assets.items():
+            self.release.write(f"assets/{rel}", data, f"templates/assets/{rel}")
+
+    def write_pages(self) -> None:
+        """Render what changed; link what did not from the live output."""
+        release, cache, fresh = self.release, self.cache, self.fresh
+        for page in render_pages(self.plan, self.site, self.problems, cache):
             if page.unchanged:
                 entry = cache.pages[page.path]
                 written = release.link_from_live(page.path, entry.digest, "templates", entry.file)
@@ -260,61 +338,78 @@ def _write_release(
                     continue
                 fresh[page.path] = PageEntry(page.key, release.digests[page.path], file_id(written), _MARKER in page.data)
             if fresh[page.path].searchable:
-                searchable.append((page.path, fresh[page.path].digest))
+                self.searchable.append((page.path, fresh[page.path].digest))
 
-        def index() -> IndexState:
-            # Reads the written HTML; shards whose pages are unchanged are linked from the live index.
-            state = index_release(
-                release.dir,
-                config,
-                problems,
-                searchable,
-                config.output_dir,
-                cache.search,
-                previous,
-                where=release.final_path,
-                in_place=release.over is not None,
-            )
-            return state or {}
+    def _index(self) -> IndexState:
+        # Reads the written HTML; shards whose pages are unchanged are linked from the live index.
+        release, config = self.release, self.config
+        state = index_release(
+            release.dir,
+            config,
+            self.problems,
+            self.searchable,
+            config.output_dir,
+            self.cache.search,
+            self.previous_index,
+            where=release.final_path,
+            in_place=release.over is not None,
+        )
+        return state or {}
 
-        # Laid over, the search index only takes the few changed pages: Pagefind
-        # (its own process) runs while kiosks and extras are made here. A whole
-        # release indexes after them, not beside the image workers.
-        if search and release.over is not None:
-            indexing = background.submit(index)
-        plan.qr_codes.asked.clear()
-        for kiosk in render_kiosks(site, image_plan, plan.env):
-            pages.append(kiosk.path)
-            release.write(kiosk.path, kiosk.data, "templates")
-        kiosk_codes = {target: plan.qr_codes.codes[target] for target in plan.qr_codes.asked}
-        for rel in variants:
+    def start_search(self) -> None:
+        """Laid over, the search index only takes the few changed pages:
+        Pagefind (its own process) runs while kiosks and extras are made here.
+        A whole release indexes after them, not beside the image workers."""
+        if self.search and self.release.over is not None:
+            self.indexing = self.background.submit(self._index)
+
+    def write_kiosks(self) -> None:
+        self.plan.qr_codes.asked.clear()
+        for kiosk in render_kiosks(self.site, self.image_plan, self.plan.env):
+            self.pages.append(kiosk.path)
+            self.release.write(kiosk.path, kiosk.data, "templates")
+        self.kiosk_codes = {target: self.plan.qr_codes.codes[target] for target in self.plan.qr_codes.asked}
+
+    def write_images(self, image_cache: ImageCache) -> None:
+        release = self.release
+        for rel in self.variants:
             release.claim(rel, "images", digest=rel)  # the name carries the content hash
-        images_made, images_cached = publish_images(
-            image_plan,
+        self.images_made, self.images_cached = publish_images(
+            self.image_plan,
             release.dir,
             image_cache,
-            problems,
-            jobs=config.jobs,
+            self.problems,
+            jobs=self.config.jobs,
             progress=terminal_progress("图片 images"),
             present=release.keep_live,  # laid over: a photo's variants already in output/ stay where they are
         )
-        for rel, path in static:
-            if not path.resolve().is_relative_to(config.content_dir.resolve()):
-                problems.error(path, 0, "", "静态文件是指向 content 之外的链接 (symlink outside content/)", "请复制文件本身")
+
+    def write_static(self) -> None:
+        content = self.config.content_dir.resolve()
+        for rel, path in self.static:
+            if not path.resolve().is_relative_to(content):
+                self.problems.error(path, 0, "", "静态文件是指向 content 之外的链接 (symlink outside content/)", "请复制文件本身")
                 continue
-            release.copy(rel, path, f"content/static/{rel}")
-        for extra in build_extras(site, image_plan, pages, cache.exports):
-            release.write(extra.path, extra.data, "extras")
-        shards = cache.search
-        if indexing is not None:
-            shards = indexing.result()
-        elif search:
-            shards = index()
-        elif release.over is None:
+            self.release.copy(rel, path, f"content/static/{rel}")
+
+    def write_extras(self) -> None:
+        for extra in build_extras(self.site, self.image_plan, self.pages, self.cache.exports):
+            self.release.write(extra.path, extra.data, "extras")
+
+    def finish_search(self) -> None:
+        if self.indexing is not None:
+            self.shards = self.indexing.result()
+        elif self.search:
+            self.shards = self._index()
+        elif self.release.over is None:
             # serve's first build: keep the live index, serve refreshes it afterwards.
-            _carry_search_index(config.output_dir, release.dir)
-        if problems:
-            raise BuildFailed(problems.errors)
+            _carry_search_index(self.config.output_dir, self.release.dir)
+
+    def commit(self) -> _Outcome:
+        """build.json last, then the release goes live (swapped in whole or laid over)."""
+        if self.problems:
+            raise BuildFailed(self.problems.errors)
+        release, site, live = self.release, self.site, self.config.output_dir
         build_id = release.content_id()
         info = {
             "build_id": build_id,
@@ -325,32 +420,26 @@ def _write_release(
                 "activities": len(site.activities),
                 "slogans": len(site.slogans),
                 "pages": len(site.pages),
-                "html": len(pages),
-                "images": len(image_plan),
+                "html": len(self.pages),
+                "images": len(self.image_plan),
             },
         }
         # build.json last: a kiosk that sees a new id knows the release is whole.
         release.write("build.json", json.dumps(info, ensure_ascii=False, indent=2).encode() + b"\n", "build")
-        others = {rel: (digest, file_id(release.final_path(rel))) for rel, digest in release.digests.items() if rel not in fresh}
+        others = {rel: (digest, file_id(release.final_path(rel))) for rel, digest in release.digests.items() if rel not in self.fresh}
         release.prune(keep=lambda rel: rel.startswith(f"{BUNDLE}/"))
         # The release swapped out becomes the spare; laid over, the spare stays.
-        replaced = build_id_of(live) if release.over is None else spare
+        replaced = build_id_of(live) if release.over is None else self.spare
         # Laid over the live output, the search index is replaced as one folder
         # (its files belong together), or only its recent/ when that is all it holds.
         whole = (BUNDLE,) if (release.dir / BUNDLE / "pagefind-entry.json").is_file() else (f"{BUNDLE}/{RECENT}",)
         release.commit(whole=whole)
-    except BaseException:
-        background.shutdown(cancel_futures=True)  # waits for Pagefind: nothing may write into the folder discarded next
-        release.discard()
-        cache.pages.clear()  # rendered but never published: not what the live output holds
-        cache.release = None
-        raise
-    background.shutdown()
-    cache.pages = fresh
-    cache.search = shards
-    cache.qr_codes = kiosk_codes
-    cache.release = ReleaseRecord(inputs, build_id, others, tuple(pages), replaced or "")
-    return pages, images_made, images_cached, build_id, len(release.owners), release
+        self.cache.release = ReleaseRecord(self.inputs, build_id, others, tuple(self.pages), replaced or "")
+        return _Outcome(len(self.pages), self.images_made, self.images_cached, build_id, len(release.owners))
+
+    def finish(self) -> None:
+        if self.release is not None:
+            self.release.finish()
 
 
 def _save_manifest(

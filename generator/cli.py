@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "-j", "--jobs", type=int, default=0, metavar="N", help="并行进程数（默认全部核心） worker processes (default: all cores)"
     )
+    b.add_argument("--timings", action="store_true", help="结束时列出每个阶段的用时 print how long each stage took")
 
     c = with_site(
         sub.add_parser(
@@ -263,15 +264,14 @@ def main(argv: list[str] | None = None) -> int:
             f"(nothing changed: {same.pages} pages up to date, {same.images} images, {seconds:.2f} s)"
         )
         return EXIT_OK
-    from .build import build
+    from .build import BuildOptions, build
 
+    options = BuildOptions(
+        on_lock_wait=lambda: print("另一个生成正在进行，等待它结束… (waiting for another build)", file=sys.stderr),
+        scan=scan,
+    )
     try:
-        result = build(
-            config,
-            problems,
-            on_lock_wait=lambda: print("另一个生成正在进行，等待它结束… (waiting for another build)", file=sys.stderr),
-            scan=scan,
-        )
+        result = build(config, problems, options=options)
     except BuildFailed:
         return _report(problems, _NOTHING_BUILT)
     except KeyboardInterrupt:
@@ -283,7 +283,20 @@ def main(argv: list[str] | None = None) -> int:
         f"用时 {result.seconds:.2f} 秒 → {config.output_dir}  "
         f"(built {result.pages} pages, {result.images_made} images made, {result.images_cached} cached, {result.seconds:.2f} s)"
     )
+    if args.timings:
+        print(format_timings(result.timings, result.seconds))
     return EXIT_OK
+
+
+def format_timings(stages: tuple[tuple[str, float], ...], total: float) -> str:
+    """The stages of a build as a table, slowest visible at a glance."""
+    width = max((len(name) for name, _ in stages), default=0) + 2
+    lines = ["各阶段用时 stage timings:"]
+    for name, seconds in stages:
+        share = seconds / total * 100 if total else 0.0
+        lines.append(f"  {name:<{width}}{seconds:8.3f} s {share:5.1f}%  {'█' * round(share / 4)}")
+    lines.append(f"  {'合计 total':<{width}}{total:8.3f} s")
+    return "\n".join(lines)
 
 
 def _cache_file(config: Config) -> Path:

@@ -30,7 +30,7 @@ links, most of its files, so it is not made afresh. Files in it are never
 written in place (they share their inode with the live output): a file
 that changes is unlinked and written anew.
 
-A rebuild that changes few pages (build.py, OVERLAY_SHARE; every rebuild of
+A rebuild that changes few pages (`overlay_for`, OVERLAY_SHARE; every rebuild of
 serve) writes an overlay instead: only the new and changed files go into
 the release folder, and `commit` moves each into output/ (build.json last)
 and deletes the files that are gone. That costs what the edit changed, not
@@ -55,7 +55,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from .cache import FileId, file_id
+from .cache import FileId, ReleaseRecord, file_id
 from .problems import Problems
 
 _RENAME_EXCHANGE = 2
@@ -130,6 +130,25 @@ def _unlock(handle) -> None:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
     except OSError:
         pass
+
+
+# When at most this share of the pages changed, a release is laid over the
+# live output (each file replaced whole, build.json last) rather than swapped
+# in whole: a whole release costs a walk of every file and folder of the site.
+OVERLAY_SHARE = 0.1
+
+
+def overlay_for(
+    output_dir: Path, record: ReleaseRecord | None, changed: int, total: int, preview: bool, pages: Mapping[str, object]
+) -> set[str] | None:
+    """The files of the live output a release is laid over, or None for a
+    whole release: laid over only when few pages changed (or in serve's
+    preview) and the live output is the release the cache knows (`record`,
+    whose other files and `pages` are what it holds)."""
+    few = changed <= OVERLAY_SHARE * total
+    if (preview or few) and record is not None and build_id_of(output_dir) == record.build_id:
+        return set(pages) | set(record.files)
+    return None
 
 
 class Release:

@@ -38,7 +38,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 
-from .build import build
+from .build import BuildOptions, build
 from .cache import BuildCache, cache_file, load_cache, save_cache
 from .config import Config, load_config
 from .express import render_saved, write_atomically
@@ -279,7 +279,7 @@ class Rebuilder:
                     self.cache = load_cache(self.saved_at)
                     before = None
                 self._last = None
-                result = build(config, problems, self.cache, search=False, preview=True)
+                result = build(config, problems, self.cache, BuildOptions(search=False, preview=True))
                 if result.site is not None and result.images is not None:
                     self._last = (result.site, result.images)
                 c = self.cache

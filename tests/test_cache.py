@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import output_tree
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from generator.cache import BuildCache
 from generator.config import load_config
 from generator.problems import BuildFailed, Problems
@@ -28,7 +28,7 @@ def _profile(site, slug: str, name: str, category: str = "道德模范", day: in
 def _build(root: Path, cache: BuildCache | None, out: Path | None = None, preview: bool = False):
     problems = Problems(rel_to=root)
     config = load_config(root, problems, output_dir=out)
-    return build(config, problems, cache, preview=preview)
+    return build(config, problems, cache, BuildOptions(preview=preview))
 
 
 _tree = output_tree

@@ -250,11 +250,11 @@ def _inodes(folder: Path) -> dict[str, int]:
 
 
 def test_an_edit_of_a_big_site_replaces_only_the_files_it_changed_and_equals_a_clean_build(site, make_site, monkeypatch):
-    from generator import build
+    from generator import publish
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
     # A big site stands in: an edit changes a tenth of these 68 pages.
-    monkeypatch.setattr(build, "OVERLAY_SHARE", 0.5)
+    monkeypatch.setattr(publish, "OVERLAY_SHARE", 0.5)
     _many_profiles(site)
     site.write("content/static/docs/guide.txt", "指南")
     assert site.run("build") == 0
@@ -282,10 +282,10 @@ def test_an_edit_of_a_big_site_replaces_only_the_files_it_changed_and_equals_a_c
 
 
 def test_a_change_to_many_pages_still_swaps_a_whole_release_in_and_keeps_the_spare_across_small_edits(site, monkeypatch):
-    from generator import build
+    from generator import publish
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
-    monkeypatch.setattr(build, "OVERLAY_SHARE", 0.5)
+    monkeypatch.setattr(publish, "OVERLAY_SHARE", 0.5)
     _many_profiles(site)
     assert site.run("build") == 0
     first = site.out.stat().st_ino
@@ -305,9 +305,9 @@ def test_a_change_to_many_pages_still_swaps_a_whole_release_in_and_keeps_the_spa
 
 
 def test_a_failed_write_while_laying_over_leaves_the_live_output_as_it_was(site, monkeypatch, capsys):
-    from generator import build, publish
+    from generator import publish
 
-    monkeypatch.setattr(build, "OVERLAY_SHARE", 0.5)
+    monkeypatch.setattr(publish, "OVERLAY_SHARE", 0.5)
 
     _many_profiles(site)
     assert site.run("build") == 0
@@ -329,10 +329,10 @@ def test_a_failed_write_while_laying_over_leaves_the_live_output_as_it_was(site,
 
 
 def test_laid_over_a_photos_variants_already_published_are_left_where_they_are(site, make_site, monkeypatch):
-    from generator import build, images
+    from generator import images, publish
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
-    monkeypatch.setattr(build, "OVERLAY_SHARE", 0.5)
+    monkeypatch.setattr(publish, "OVERLAY_SHARE", 0.5)
     _many_profiles(site)
     site.image("content/profiles/wang/portrait.jpg", (1200, 900))
     site.write("content/profiles/wang/index.md", "---\nname: 王秀兰\ncategory: 身边好人\ndate: 2024-05-01\nphoto: portrait.jpg\n---\n")
@@ -361,9 +361,9 @@ def test_laid_over_a_failure_while_pagefind_still_runs_waits_for_it_and_leaves_n
     # Laid over, the search index is made while the extras are; when the extras
     # fail, the build must wait for Pagefind before it throws the release folder
     # away, or Pagefind's late files would make that folder again.
-    from generator import build
+    from generator import build, publish
 
-    monkeypatch.setattr(build, "OVERLAY_SHARE", 0.5)
+    monkeypatch.setattr(publish, "OVERLAY_SHARE", 0.5)
     _many_profiles(site)
     assert site.run("build") == 0
     before = _tree(site.out)
@@ -407,10 +407,10 @@ def _withdrawn_anywhere(folder: Path) -> list[str]:
 def _every_kind_of_build(site, monkeypatch, *args: str, after=lambda step: None) -> None:
     """A cold build, whole swaps (one withdrawing 李强), an edit laid over the
     live output and a failed build; `after(step)` looks around after each."""
-    from generator import build
+    from generator import publish
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
-    monkeypatch.setattr(build, "OVERLAY_SHARE", 0.5)
+    monkeypatch.setattr(publish, "OVERLAY_SHARE", 0.5)
     _many_profiles(site)
     site.write("content/profiles/李强.md", GOOD.replace("张晓明", "李强"))
     assert site.run("build", *args) == 0

@@ -511,11 +511,11 @@ def _type_counts(page, base: str) -> dict[str, str]:
 @pytest.mark.browser
 @pytest.mark.parametrize("laid_over", [False, True], ids=["whole release", "laid over"])
 def test_changed_pages_are_indexed_apart_and_search_shows_only_their_new_version(page, site, make_site, serve, monkeypatch, laid_over):
-    from generator import build
+    from generator import publish
 
     monkeypatch.setattr(search, "SHARD_PAGES", 2)  # 5 searchable pages: 3 shards
     # Laid over the live output (as an edit of a big site is), the shards stay where they are.
-    monkeypatch.setattr(build, "OVERLAY_SHARE", 1.0 if laid_over else 0.0)
+    monkeypatch.setattr(publish, "OVERLAY_SHARE", 1.0 if laid_over else 0.0)
     _small_site(site)
     assert site.run("build") == 0
     bundle = site.out / "pagefind"
@@ -556,10 +556,10 @@ def test_changed_pages_are_indexed_apart_and_search_shows_only_their_new_version
 
 
 def test_laid_over_with_no_searchable_page_changed_the_live_index_is_left_as_it_is(site, monkeypatch):
-    from generator import build
+    from generator import publish
 
     monkeypatch.setattr(search, "SHARD_PAGES", 2)
-    monkeypatch.setattr(build, "OVERLAY_SHARE", 1.0)
+    monkeypatch.setattr(publish, "OVERLAY_SHARE", 1.0)
     _small_site(site)
     site.write("content/static/docs/guide.txt", "指南")
     assert site.run("build") == 0
