@@ -1,24 +1,22 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the package with its
-# test extras, Debian's Chromium (Playwright cannot download browsers here),
-# a small CJK font so pages are measured with real Chinese glyphs, and the
-# W3C Nu HTML checker (vnu-jar from npm, run by Debian's Java) for the
-# conformance tests.
+# test extras (into the active virtual environment, or into .venv/ outside
+# one: see scripts/python-env.sh), Debian's Chromium (Playwright cannot
+# download browsers here), a small CJK font so pages are measured with real
+# Chinese glyphs, and the W3C Nu HTML checker (vnu-jar from npm, run by
+# Debian's Java) for the conformance tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+. scripts/python-env.sh
 
 need=()
 for pkg in chromium fonts-wqy-microhei default-jre-headless; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
-if [ ${#need[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+in_venv || need+=($(missing_venv_package))
+[ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
+
+use_python_env '.[test]'
 
 # The Nu checker: a jar in an npm package, kept in the git-ignored .cache/
 # (--ignore-scripts: its optional postinstall only looks for Java, which apt gave us).
