@@ -146,7 +146,8 @@ def relative_to_page(html_text: str, page: str, base_path: str) -> str:
         lt, gt = before.rfind("<"), before.rfind(">")
         if lt != gt:  # both -1: the piece is one attribute value after another in the same tag
             in_tag = lt > gt
-        if in_tag and before.endswith(_LINK_ATTRS) and not before.endswith('rel="canonical" href'):
+        # "//host/…" (base_path "/") is another host's address, not a path of this site.
+        if in_tag and before.endswith(_LINK_ATTRS) and not before.endswith('rel="canonical" href') and piece[:1] != "/":
             if before.endswith(" srcset"):
                 end = piece.find('"')
                 piece = piece[:end].replace(", " + base_path, ", " + up) + piece[end:]

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from generator.links import relative_to_page
+
 BASE = "https://example.gov.cn/wenming/"
 LINK_ATTRS = re.compile(r'\s(href|src|action|poster|data-bundle|data-base)="([^"]*)"')
 SRCSET = re.compile(r'\ssrcset="([^"]*)"')
@@ -85,6 +87,31 @@ def built(site):
     _write_site(site)
     assert site.run("build") == 0
     return site
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('<a href="/wenming/profiles/">', '<a href="../../profiles/">'),
+        ('<a href="/wenming/">', '<a href="../../">'),
+        (
+            '<img src="/wenming/media/a-960.jpg" srcset="/wenming/media/a-480.jpg 480w, /wenming/media/a-960.jpg 960w">',
+            '<img src="../../media/a-960.jpg" srcset="../../media/a-480.jpg 480w, ../../media/a-960.jpg 960w">',
+        ),
+        ('<form action="/wenming/search/" method="get">', '<form action="../../search/" method="get">'),
+        ('<link rel="canonical" href="/wenming/profiles/zhang/">', '<link rel="canonical" href="/wenming/profiles/zhang/">'),
+        ('<meta property="og:url" content="/wenming/profiles/zhang/">', '<meta property="og:url" content="/wenming/profiles/zhang/">'),
+        ('<a href="/other/">', '<a href="/other/">'),  # outside the site: left as written
+        ('<code>&lt;a href="/wenming/x/"&gt;</code>', '<code>&lt;a href="/wenming/x/"&gt;</code>'),  # text, not a tag
+    ],
+)
+def test_a_pages_links_under_base_urls_path_and_nothing_else_become_relative(before, after):
+    assert relative_to_page(before, "profiles/zhang/index.html", "/wenming/") == after
+
+
+def test_a_link_to_another_host_without_a_scheme_stays_as_it_is():
+    html = '<a href="//example.org/x">外链</a> <a href="/about/">关于</a>'
+    assert relative_to_page(html, "index.html", "/") == '<a href="//example.org/x">外链</a> <a href="./about/">关于</a>'
 
 
 def _markup(page: Path) -> str:

@@ -163,7 +163,9 @@ def test_profiles_link_to_their_poster_and_activities_to_their_calendar_file(exa
     html = (example_output / "profiles" / "chen-jianguo" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<a class="button-link" href="\.\./\.\./profiles/chen-jianguo/poster/">打印海报</a>', html)
     html = (example_output / "activities" / "shuxiang-gonglu-2026" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<a class="button-link" href="\.\./\.\./activities/shuxiang-gonglu-2026/event\.ics" type="text/calendar">加入日历</a>', html)
+    assert re.search(
+        r'<a class="button-link" href="\.\./\.\./activities/shuxiang-gonglu-2026/event\.ics" type="text/calendar">加入日历</a>', html
+    )
     assert (example_output / "activities" / "shuxiang-gonglu-2026" / "event.ics").read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
 
 
