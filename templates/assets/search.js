@@ -19,8 +19,10 @@
   if (window.location.protocol === "file:") {
     var note = document.getElementById("search-offline");
     if (note) { note.hidden = false; } else { statusBox.textContent = "搜索需要通过网站服务器访问。"; }
+    form.hidden = !!note;
+    var body = app.querySelector(".search-body");
+    if (body && note) { body.hidden = true; }
     input.disabled = true;
-    form.querySelector("button").disabled = true;
     return;
   }
 
