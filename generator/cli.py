@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - started
         print(
             f"完成：没有改动，{same.pages} 个页面都是最新的，用时 {seconds:.2f} 秒 → {config.output_dir}  "
-            f"(nothing changed: {same.pages} pages up to date, {same.images} images, {seconds:.2f} s)"
+            f"(nothing changed: {same.pages} pages up to date, {same.images} images, {seconds:.2f} s){_how_to_view(config, args.site)}"
         )
         return EXIT_OK
     from .build import BuildOptions, build
@@ -282,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         f"完成：{result.pages} 个页面，图片新生成 {result.images_made} / 来自缓存 {result.images_cached}，"
         f"用时 {result.seconds:.2f} 秒 → {config.output_dir}  "
         f"(built {result.pages} pages, {result.images_made} images made, {result.images_cached} cached, {result.seconds:.2f} s)"
+        f"{_how_to_view(config, args.site)}"
     )
     if args.timings:
         print(format_timings(result.timings, result.seconds))
@@ -297,6 +298,13 @@ def format_timings(stages: tuple[tuple[str, float], ...], total: float) -> str:
         lines.append(f"  {name:<{width}}{seconds:8.3f} s {share:5.1f}%  {'█' * round(share / 4)}")
     lines.append(f"  {'合计 total':<{width}}{total:8.3f} s")
     return "\n".join(lines)
+
+
+def _how_to_view(config: Config, site_arg: Path) -> str:
+    """The end of a build's summary line: how to look at what it made."""
+    folder = str(site_arg)
+    site = "" if site_arg == Path(".") else f' --site "{folder}"' if " " in folder else f" --site {folder}"
+    return f"；查看 view: bangyang serve{site}，或打开 or open {config.output_dir / 'index.html'}"
 
 
 def _cache_file(config: Config) -> Path:

@@ -97,7 +97,7 @@ def render_screen_page(
 
 
 def render_kiosk_index(site: SiteModel, env: jinja2.Environment) -> bytes:
-    from .render import PageMeta  # render imports this module
+    from .render import PageMeta, finish_page  # render imports this module
 
     meta = PageMeta(title="电子显示屏", path="kiosk/", description=f"{site.config.title}电子显示屏：大厅与走廊屏幕的播放页面")
     rows = [
@@ -109,7 +109,7 @@ def render_kiosk_index(site: SiteModel, env: jinja2.Environment) -> bytes:
         }
         for screen in site.config.kiosks
     ]
-    return env.get_template("kiosk/index.html").render(meta=meta, screens=rows).encode("utf-8")
+    return finish_page(env, "kiosk/index.html", env.get_template("kiosk/index.html").render(meta=meta, screens=rows)).encode("utf-8")
 
 
 def screen_data(

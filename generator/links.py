@@ -1,4 +1,5 @@
-"""Links for files other systems read: feeds, sitemap, JSON exports, calendars.
+"""Links for files other systems read: feeds, sitemap, JSON exports, calendars;
+and the site's own pages' links made relative to each page.
 
 The rule is the templates' `url()`/`abs_url()` (render.py): a site-relative
 path goes under base_url's path, and the origin (scheme and host) comes
@@ -6,12 +7,18 @@ first when base_url has one. Here URLs are percent-encoded as well, because
 readers, crawlers and apps treat them as URIs, not as text in a page.
 Bodies get their image placeholders and relative links made absolute, so
 they still work when shown outside the site.
+
+A page's own links go the other way (`relative_to_page`): the templates
+write them under base_url's path, and each finished page gets them relative
+to itself, so output/ browses opened from disk (file://), from a USB stick
+and under any sub-path.
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -115,3 +122,37 @@ class SiteLinks:
 
         text = _DOC_LINK.sub(document, _PLACEHOLDER.sub(image, html_text))
         return _TAG_WITH_LINK.sub(lambda tag: _LINK_ATTR.sub(attribute, tag.group(0)), text)
+
+
+# Attributes that hold a link the browser follows or loads (srcset: several).
+_LINK_ATTRS = (" href", " src", " srcset", " action", " poster", " data-bundle", " data-base")
+
+
+def relative_to_page(html_text: str, page: str, base_path: str) -> str:
+    """A rendered page (`page`: its output path, "profiles/zhang-san/index.html")
+    with every link that starts with `base_path` ("/wenming/profiles/…") made
+    relative to it ("../../profiles/…"). Absolute URLs stay as they are: the
+    canonical link, Open Graph tags and QR codes carry the public address.
+    Only attribute values inside tags are changed, never text that shows
+    such markup (a code sample)."""
+    mark = '="' + base_path
+    pieces = html_text.split(mark)
+    if len(pieces) == 1:
+        return html_text
+    up = "../" * page.count("/") or "./"
+    out = [pieces[0]]
+    in_tag = False
+    for before, piece in itertools.pairwise(pieces):
+        lt, gt = before.rfind("<"), before.rfind(">")
+        if lt != gt:  # both -1: the piece is one attribute value after another in the same tag
+            in_tag = lt > gt
+        # "//host/…" (base_path "/") is another host's address, not a path of this site.
+        if in_tag and before.endswith(_LINK_ATTRS) and not before.endswith('rel="canonical" href') and piece[:1] != "/":
+            if before.endswith(" srcset"):
+                end = piece.find('"')
+                piece = piece[:end].replace(", " + base_path, ", " + up) + piece[end:]
+            out.append('="' + up)
+        else:
+            out.append(mark)
+        out.append(piece)
+    return "".join(out)

@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 from .cache import BuildCache, PageEntry, digest, stamp
 from .config import MenuItem, builtin_theme_dir
 from .images import PublishedImage
+from .links import relative_to_page
 from .markup import cut_summary
 from .models import Activity, Doc, ImageRef, OutputFile, Page, Profile, Slogan
 from .problems import Problems
@@ -487,9 +488,23 @@ def render_page(env: jinja2.Environment, job: PageJob) -> bytes | None:
 
 def _render_one(env: jinja2.Environment, job: PageJob) -> tuple[bytes, None] | tuple[bytes, tuple[str, int, str]]:
     try:
-        return env.get_template(job.template).render(**job.context).encode("utf-8"), None
+        text = env.get_template(job.template).render(**job.context)
     except jinja2.TemplateError as exc:
         return b"", (getattr(exc, "name", None) or job.template, getattr(exc, "lineno", 0) or 0, str(exc))
+    return finish_page(env, job.path, text).encode("utf-8"), None
+
+
+NOT_FOUND_PAGE = "404.html"
+
+
+def finish_page(env: jinja2.Environment, path: str, text: str) -> str:
+    """A rendered page's links made relative to it (links.relative_to_page), so
+    the output works from disk and under any path. Not 404.html's: a web
+    server sends it for a missing page at any depth, where only links from
+    the site's root path (base_url's path) find the site."""
+    if path == NOT_FOUND_PAGE:
+        return text
+    return relative_to_page(text, path, env.globals["config"].base_path)
 
 
 # A render worker's own environment and page list (one per worker process, made once).
@@ -586,7 +601,7 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
     yield PageJob("search.html", "search/index.html", {"meta": search_meta}, ())
     for profile in site.profiles:
         yield _poster_job(site, profile, images)
-    yield PageJob("404.html", "404.html", {"meta": meta("页面未找到", "404.html", description="页面未找到")}, ())
+    yield PageJob("404.html", NOT_FOUND_PAGE, {"meta": meta("页面未找到", "404.html", description="页面未找到")}, ())
 
 
 # One page of a document each (own_page_jobs makes them one at a time).

@@ -283,7 +283,7 @@ def test_an_edit_of_a_linked_document_leaves_the_pages_linking_to_it_alone_but_a
     cache = BuildCache()
     _build(sample.root, cache)
     about = sample.out / "about/index.html"
-    assert 'href="/profiles/zhang/"' in about.read_text(encoding="utf-8")
+    assert 'href="../profiles/zhang/"' in about.read_text(encoding="utf-8")
     before = about.stat().st_ino
     _profile(sample, "zhang", "张晓明", day=1, body="二十年如一日。")
     _touch_later(sample.root / "content/profiles/zhang/index.md")
@@ -300,7 +300,7 @@ def test_an_edit_of_a_linked_document_leaves_the_pages_linking_to_it_alone_but_a
     )
     _touch_later(sample.root / "content/profiles/zhang/index.md")
     _build(sample.root, cache)
-    assert 'href="/profiles/zhang-xiao-ming/"' in about.read_text(encoding="utf-8")
+    assert 'href="../profiles/zhang-xiao-ming/"' in about.read_text(encoding="utf-8")
     _build(sample.root, BuildCache(), out=tmp_path / "clean")
     assert _tree(sample.out) == _tree(tmp_path / "clean")
     # Gone, it is a problem of the page linking to it, though that page did not change; back, it is not
@@ -313,7 +313,7 @@ def test_an_edit_of_a_linked_document_leaves_the_pages_linking_to_it_alone_but_a
     assert any("about.md" in p.format() and "链接" in p.format() for p in problems.errors)
     (tmp_path / "zhang").rename(moved)
     _build(sample.root, cache)
-    assert 'href="/profiles/zhang-xiao-ming/"' in about.read_text(encoding="utf-8")
+    assert 'href="../profiles/zhang-xiao-ming/"' in about.read_text(encoding="utf-8")
 
 
 def test_a_new_profile_makes_its_lists_new_but_not_the_pages_of_other_documents(sample, tmp_path):

@@ -14,6 +14,18 @@
   var filtersPanel = document.getElementById("search-filters");
   var filtersBox = document.getElementById("search-filter-groups");
 
+  // Opened from disk, the browser lets no script read the index (file:// has no
+  // origin): say so, with the sections to browse instead, rather than fail.
+  if (window.location.protocol === "file:") {
+    var note = document.getElementById("search-offline");
+    if (note) { note.hidden = false; } else { statusBox.textContent = "搜索需要通过网站服务器访问。"; }
+    form.hidden = !!note;
+    var body = app.querySelector(".search-body");
+    if (body && note) { body.hidden = true; }
+    input.disabled = true;
+    return;
+  }
+
   var PAGE = 10;
   var FILTERS = ["类型", "分类", "年份"];  // shown in this order; values of 类型 in TYPE_ORDER
   var TYPE_ORDER = ["先进典型", "主题活动", "标语", "页面"];
@@ -29,8 +41,9 @@
 
   function load() {
     if (!loading) {
-      var bundle = app.getAttribute("data-bundle");
-      var base = app.getAttribute("data-base");
+      // The page writes them relative to itself; import() would take them relative to this script.
+      var bundle = new URL(app.getAttribute("data-bundle"), window.location.href).pathname;
+      var base = new URL(app.getAttribute("data-base"), window.location.href).pathname;
       loading = import(bundle + "pagefind.js").then(function (module) {
         pagefind = module;
         return pagefind.options({ bundlePath: bundle, baseUrl: base, excerptLength: 36 });

@@ -33,3 +33,27 @@
     if (event.key === KEY || event.key === null) { show(event.newValue === "1"); }
   });
 })();
+
+/* Opened from disk (file://, a USB stick), a link to a folder ("../profiles/zhang-san/")
+   shows the folder's file list, not its page: such links and the search box
+   go to the folder's index.html instead. On a web server the clean addresses stay. */
+(function () {
+  "use strict";
+  if (window.location.protocol !== "file:" || typeof URL !== "function") { return; }
+  function toIndex(address) {
+    var url = new URL(address, window.location.href);
+    if (url.protocol !== "file:" || url.pathname.slice(-1) !== "/") { return null; }
+    url.pathname += "index.html";
+    return url.href;
+  }
+  var links = document.querySelectorAll("a[href], area[href]");
+  for (var i = 0; i < links.length; i++) {
+    var target = toIndex(links[i].getAttribute("href"));
+    if (target) { links[i].setAttribute("href", target); }
+  }
+  var forms = document.querySelectorAll("form[action]");
+  for (var j = 0; j < forms.length; j++) {
+    var action = toIndex(forms[j].getAttribute("action"));
+    if (action) { forms[j].setAttribute("action", action); }
+  }
+})();

@@ -34,6 +34,8 @@
   var PRELOAD_MS = 90000;
   var HANDS_OFF_MS = 600000; // a pause or the status corner left on by a passer-by ends by itself
   var MARKER = "<!--/bangyang-" + "kiosk-->"; // split: this script must not contain it
+  // Opened from disk (file://) there is no build.json to ask: play what the page holds and say so.
+  var FROM_DISK = window.location.protocol === "file:";
   var WEEKDAYS = ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"];
   var MARK_SVG =
     '<svg class="k-idle-mark" viewBox="0 0 40 40" aria-hidden="true" focusable="false"><circle cx="20" cy="20" r="19" fill="#fff7e0" stroke="#e0b44a" stroke-width="2"/>' +
@@ -535,7 +537,7 @@
     var t = S.lastPollOk ? local(S.lastPollOk) : null;
     setText(".js-s-build", S.buildId || "—（尚未检查）");
     setText(".js-s-poll", t ? t.month + "月" + t.day + "日 " + t.hh + ":" + t.mm + ":" + t.ss : "—");
-    var wait = S.busy ? "正在检查" : Math.max(0, Math.round((S.nextPoll - now) / 1000)) + " 秒后检查";
+    var wait = FROM_DISK ? "不检查更新" : S.busy ? "正在检查" : Math.max(0, Math.round((S.nextPoll - now) / 1000)) + " 秒后检查";
     setText(".js-s-net", S.net + "，" + wait + (S.lastError ? "；脚本错误：" + S.lastError : ""));
     var where = S.current && S.current.kind !== "idle" ? S.pos + 1 + " / " + S.count : S.count ? "—" : "播放列表为空";
     setText(".js-s-slide", where + (S.paused ? "（已暂停）" : "") + "，每页 " + seconds + " 秒");
@@ -606,6 +608,11 @@
   }
   function poll() {
     if (S.busy || S.stopped) return;
+    if (FROM_DISK) {
+      S.net = "从本地文件播放";
+      S.nextPoll = Infinity;
+      return;
+    }
     S.busy = true;
     S.nextPoll = Infinity;
     request(data.root + "build.json", function (error, status, text) {
@@ -930,6 +937,8 @@
 
   setClass(root, "is-paused", S.paused);
   if (el.paused && S.paused) el.paused.removeAttribute("hidden");
+  var offline = root.querySelector(".k-offline");
+  if (offline && FROM_DISK) offline.removeAttribute("hidden");
   start();
   S.nextPoll = Date.now() + (handoff ? POLL_MS : FIRST_POLL_MS);
   window.__bangyangKioskAlive = handoff ? handoff.token : "boot";

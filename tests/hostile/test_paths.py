@@ -102,7 +102,7 @@ def test_links_between_documents_become_page_urls(site):
     site.write("content/profiles/zhang/index.md", _profile(body="同事[王秀兰](../王秀兰.md#事迹)。"))
     site.write("content/profiles/王秀兰.md", _profile(name="王秀兰", body="## 事迹\n\n好人。"))
     assert site.run("build") == 0
-    assert 'href="/profiles/wang-xiu-lan/#事迹"' in site.html("profiles/zhang/index.html")
+    assert 'href="../../profiles/wang-xiu-lan/#事迹"' in site.html("profiles/zhang/index.html")
 
 
 def test_the_output_folder_inside_content_or_around_the_site_is_refused(site, capsys):
