@@ -28,8 +28,9 @@ from .cache import BuildCache, PageEntry, ReleaseRecord, cache_file, digest, fil
 from .config import Config, builtin_theme_dir
 from .extras import build_extras
 from .images import ImageCache, PublishedImage, plan_images, publish_images, terminal_progress
+from .inputs import Scan, scan_folders, scan_inputs
 from .kiosk import render_kiosks, slogans_ahead_shown
-from .load import Content, is_ignored, load_content
+from .load import Content, load_content
 from .models import ImageRef
 from .placeholders import check_settings
 from .problems import BuildFailed, Problem, Problems
@@ -52,7 +53,7 @@ class BuildOptions:
     search: bool = True
     preview: bool = False
     on_lock_wait: Callable[[], None] | None = None  # told once when another build holds the output
-    scan: quick.Scan | None = None  # the input files as a walk just found them (quick.py)
+    scan: Scan | None = None  # the input files as a walk just found them (inputs.py)
 
 
 class Timings:
@@ -88,12 +89,12 @@ class BuildResult:
 
 
 def check_site(
-    config: Config, problems: Problems, cache: BuildCache | None = None, scan: quick.Scan | None = None
+    config: Config, problems: Problems, cache: BuildCache | None = None, scan: Scan | None = None
 ) -> tuple[SiteModel | None, Content | None]:
     """Everything before the gate: read, validate, relate. Writes nothing.
-    `scan`: the input files as a walk just found them (quick.py)."""
+    `scan`: the input files as a walk just found them (inputs.py), else walked now."""
     now = build_time().astimezone(config.tz)
-    content = load_content(config, now, problems, cache, scan)
+    content = load_content(config, now, problems, scan or scan_inputs(config), cache)
     site = build_site_model(config, content, now, problems, cache.slugs if cache is not None else None)
     _check_output_location(config, problems)
     check_settings(config, problems)  # sample values that would go live on every page
@@ -115,9 +116,10 @@ def build(config: Config, problems: Problems, cache: BuildCache | None = None, o
     started = time.perf_counter()
     timed = Timings()
     saved_at = None if cache is not None else cache_file(config.cache_dir, config.output_dir)
-    with timed("缓存 cache"):
+    with timed("输入 inputs"):
         # Stamps before anything is read: an edit made while this build runs is seen next time.
-        scan = options.scan or (quick.scan_inputs(config) if saved_at is not None else None)
+        scan = options.scan or scan_inputs(config)
+    with timed("缓存 cache"):
         # The cache (millions of objects at 10,000 documents) lives until the build ends:
         # frozen, the cycle collector's full collections do not walk it meanwhile.
         if saved_at is None:
@@ -128,7 +130,7 @@ def build(config: Config, problems: Problems, cache: BuildCache | None = None, o
         cache.reset_counters()
         with timed("读取 load"):
             now = build_time().astimezone(config.tz)
-            content = load_content(config, now, problems, cache, scan)
+            content = load_content(config, now, problems, scan, cache)
         with timed("关联 site model"):
             site = build_site_model(config, content, now, problems, cache.slugs)
             _check_output_location(config, problems)
@@ -143,7 +145,7 @@ def build(config: Config, problems: Problems, cache: BuildCache | None = None, o
 
         with _output_locked(config, problems, options.on_lock_wait):
             with timed("页面计划 page plan"):
-                writer = _ReleaseWriter(config, site, image_plan, cache, problems, options)
+                writer = _ReleaseWriter(config, site, image_plan, cache, problems, options, scan)
             if writer.unchanged():
                 outcome = writer.unchanged_outcome()
             else:
@@ -168,7 +170,7 @@ def build(config: Config, problems: Problems, cache: BuildCache | None = None, o
             with timed("保存缓存 save cache"):
                 if saved_at is not None and (writer.release is not None or cache.docs_parsed or cache.docs_removed):
                     save_cache(cache, saved_at)
-                if saved_at is not None and scan is not None:
+                if saved_at is not None:
                     _save_manifest(
                         config, site, cache, problems, scan.digest, quick.manifest_path(saved_at), outcome.pages, len(image_plan)
                     )
@@ -244,11 +246,12 @@ class _ReleaseWriter:
         cache: BuildCache,
         problems: Problems,
         options: BuildOptions,
+        scan: Scan,
     ):
         self.config, self.site, self.image_plan, self.cache, self.problems = config, site, image_plan, cache, problems
         self.search = options.search
         self.preview = options.preview
-        self.assets = theme_assets(config)
+        self.assets = theme_assets(config, scan)
         live_prefix = str(config.output_dir) + os.sep
 
         def reusable(rel: str, entry: PageEntry) -> bool:
@@ -257,7 +260,7 @@ class _ReleaseWriter:
         self.plan: PagePlan = plan_pages(site, image_plan, hash_assets(self.assets), cache, reusable)
         self.pages = [job.path for job, _, _ in self.plan.jobs]
         self.variants = sorted({v.url for image in image_plan.values() for v in image.variants})
-        self.static = _static_files(config)
+        self.static = scan.files_below(config.content_dir / "static")
         self.inputs = digest(
             (
                 self.plan.common,
@@ -509,31 +512,18 @@ def hash_assets(assets: dict[str, bytes]) -> dict[str, str]:
     return {rel: hashlib.sha256(data).hexdigest()[:10] for rel, data in assets.items()}
 
 
-def theme_assets(config: Config) -> dict[str, bytes]:
+def theme_assets(config: Config, scan: Scan | None = None) -> dict[str, bytes]:
     """Theme assets (CSS, JS, icons) for assets/, by path below it; a site's own
-    file wins over the built-in one."""
+    file wins over the built-in one. `scan`: the inputs' walk, else the two
+    assets folders are walked now."""
+    roots = (config.templates_dir / "assets", builtin_theme_dir() / "assets")
+    scan = scan or scan_folders(roots)
     assets: dict[str, bytes] = {}
-    for root in (config.templates_dir / "assets", builtin_theme_dir() / "assets"):
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            rel = path.relative_to(root).as_posix()
-            if path.is_file() and rel not in assets and not is_ignored(path.name):
+    for root in roots:
+        for rel, path in scan.files_below(root):
+            if rel not in assets:
                 assets[rel] = path.read_bytes()
     return assets
-
-
-def _static_files(config: Config) -> list[tuple[str, Path]]:
-    """content/static/ → the site root, as (path in the site, file)."""
-    static = config.content_dir / "static"
-    if not static.is_dir():
-        return []
-    found = []
-    for path in sorted(static.rglob("*")):
-        rel = path.relative_to(static).as_posix()
-        if path.is_file() and not any(is_ignored(p) for p in Path(rel).parts):
-            found.append((rel, path))
-    return found
 
 
 def _check_output_location(config: Config, problems: Problems) -> None:

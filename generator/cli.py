@@ -212,11 +212,13 @@ def main(argv: list[str] | None = None) -> int:
         from .build import check_site, site_images
         from .cache import load_cache
         from .images import ImageCache, plan_images
+        from .inputs import scan_inputs
         from .register import scheduled_items
 
         # The last build's documents: check reads only files changed since (and never saves).
         cache = load_cache(_cache_file(config))
-        site, _ = check_site(config, problems, cache)
+        scan = scan_inputs(config)
+        site, _ = check_site(config, problems, cache, scan)
         if site is not None:
             # A throwaway cache object: check reads the index but never writes it.
             plan_images(site_images(site), problems, ImageCache(config.cache_dir), config.image_widths, config.avif)
@@ -225,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"检查通过：先进典型 {len(site.profiles)}，主题活动 {len(site.activities)}，标语 {len(site.slogans)}，页面 {len(site.pages)}  (all good)"
             )
-            _print_scheduled(scheduled_items(config, site.now, cache), config)
+            _print_scheduled(scheduled_items(config, site.now, cache, scan), config)
         return code
     if args.command == "import":
         config = load_config(site_dir, problems)

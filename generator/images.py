@@ -61,10 +61,6 @@ class Variant:
     format: str  # "webp", "jpeg", "png", "avif"
     url: str  # site-relative: media/<name>-<hash>-<width>.<ext>
 
-    @property
-    def mime(self) -> str:
-        return f"image/{self.format}"
-
 
 @dataclass(frozen=True)
 class PublishedImage:
@@ -88,9 +84,6 @@ class PublishedImage:
     @property
     def url(self) -> str:
         return self.largest.url
-
-    def srcset(self, fmt: str) -> str:
-        return ", ".join(f"{v.url} {v.width}w" for v in self.variants if v.format == fmt)
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,11 @@ from typing import Any
 
 from .cache import BuildCache, DocEntry, digest, presence, stamp
 from .config import HONOR_LEVELS, Config
+from .inputs import Listing, Scan, is_ignored
 from .markup import IMAGE_SUFFIXES, MarkdownRenderer, cut_summary
 from .models import Activity, Doc, Honor, ImageRef, Page, Profile, Slogan
 from .placeholders import check_scaffold_text
 from .problems import Problems
-from .quick import Scan
 from .schema import ALL_KEYS, FOLDERS, HONOR_NAMES, KINDS, FieldSpec
 from .slugs import is_valid_slug, slugify
 from .sources import SourceFile, read_source
@@ -43,18 +43,12 @@ class Content:
     slogans_ahead: tuple[Slogan, ...] = ()  # not public yet: for kiosk screens only
 
 
-# Files editors and office suites leave behind; never content.
-_TEMP_FILE = re.compile(r"^(~\$|\.~|\.#|~WRL)|(~|\.swp|\.tmp|\.bak)$|^(4913|Thumbs\.db|desktop\.ini|\.DS_Store)$", re.I)
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
-def is_ignored(name: str) -> bool:
-    return name.startswith(".") or bool(_TEMP_FILE.search(name))
-
-
-def discover(content_dir: Path, problems: Problems, folders: Mapping[str, list[tuple[str, str]]] | None = None) -> list[tuple[str, Path]]:
-    """(kind, markdown path) for every content file, in a stable order.
-    `folders`: the listings a walk just made (quick.Scan), read instead of the disk."""
+def discover(content_dir: Path, problems: Problems, folders: Mapping[str, Listing]) -> list[tuple[str, Path]]:
+    """(kind, markdown path) for every content file, in a stable order, from
+    the listings of the inputs' walk (inputs.py)."""
     found: list[tuple[str, Path]] = []
     if not content_dir.is_dir():
         problems.error(
@@ -68,7 +62,7 @@ def discover(content_dir: Path, problems: Problems, folders: Mapping[str, list[t
     for child in sorted(content_dir.iterdir()):
         if child.is_dir() and child.name in FOLDERS:
             kind = FOLDERS[child.name]
-            for path, is_file in _walk(child, problems, content_dir, folders or {}):
+            for path, is_file in _walk(child, problems, content_dir, folders):
                 if not is_file:
                     continue
                 lower = path.name.lower()
@@ -95,25 +89,16 @@ def discover(content_dir: Path, problems: Problems, folders: Mapping[str, list[t
     return found
 
 
-def _walk(folder: Path, problems: Problems, content_dir: Path, folders: Mapping[str, list[tuple[str, str]]]) -> list[tuple[Path, bool]]:
+def _walk(folder: Path, problems: Problems, content_dir: Path, folders: Mapping[str, Listing]) -> list[tuple[Path, bool]]:
     """(path, is a file) for everything below `folder`, sorted like the paths
-    themselves; ignored names are skipped with all below them, and symbolic
-    links are checked but never followed into (a loop cannot hang the build).
-    One directory listing per folder, or none where `folders` has it: a site
-    of 10,000 documents is walked in a fraction of a second."""
+    themselves, from the walk's listings (ignored names are not in them);
+    symbolic links are checked but never followed into (a loop cannot hang
+    the build). An unreadable folder has no listing: nothing from it."""
     entries: list[tuple[str, bool]] = []
     pending = [str(folder)]
     while pending:
         current = pending.pop()
-        listing = folders.get(current)
-        if listing is None:
-            try:
-                listing = [(entry.name, _kind(entry)) for entry in os.scandir(current)]
-            except OSError:
-                continue  # unreadable folder: nothing from it
-        for name, kind in listing:
-            if is_ignored(name):
-                continue
+        for name, kind in folders.get(current, ()):
             path = os.path.join(current, name)
             if kind == "l" or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
                 if _safe_source(Path(path), content_dir, problems):
@@ -124,15 +109,6 @@ def _walk(folder: Path, problems: Problems, content_dir: Path, folders: Mapping[
                 entries.append((path, kind == "f"))
     entries.sort(key=lambda item: item[0].split(os.sep))  # the order of the paths' parts, as Path sorts
     return [(Path(path), is_file) for path, is_file in entries]
-
-
-def _kind(entry: os.DirEntry) -> str:
-    """As quick.Scan lists an entry."""
-    if entry.is_symlink():
-        return "l"
-    if entry.is_dir():
-        return "d"
-    return "f" if entry.is_file() else "o"
 
 
 def _safe_source(path: Path, content_dir: Path, problems: Problems) -> bool:
@@ -164,19 +140,18 @@ def _in_bundle(path: Path, kind_dir: Path) -> bool:
     return False
 
 
-def load_content(config: Config, now: datetime, problems: Problems, cache: BuildCache | None = None, scan: Scan | None = None) -> Content:
-    """Every published document. With a cache, files whose stamps (and those of
-    the images and bundle they use) are unchanged are not read again. `scan`:
-    the input files as a walk just found them, listed and stamped (quick.py)."""
+def load_content(config: Config, now: datetime, problems: Problems, scan: Scan, cache: BuildCache | None = None) -> Content:
+    """Every published document, from the input files as the walk found them
+    (listed and stamped, inputs.py). With a cache, files whose stamps (and
+    those of the images and bundle they use) are unchanged are not read again."""
     cache = cache if cache is not None else BuildCache()
     # Problems are stored with paths relative to where the command runs.
     settings = digest((config.categories, config.themes, config.timezone, str(config.content_dir), str(problems.rel_to)))
     if cache.settings_key != settings:
         cache.docs.clear()
         cache.settings_key = settings
-    found = discover(config.content_dir, problems, scan.folders if scan is not None else None)
-    stamps = scan.stamps if scan is not None else None
-    todo = [(kind, path) for kind, path in found if not (path in cache.docs and cache.docs[path].is_current(stamps))]
+    found = discover(config.content_dir, problems, scan.folders)
+    todo = [(kind, path) for kind, path in found if not (path in cache.docs and cache.docs[path].is_current(scan.stamps))]
     for path, entry in _parse_all(todo, config, problems.rel_to).items():
         # One Path object for the key and the document's source: the cache file stores it once.
         cache.docs[entry.doc.source if entry.doc is not None and entry.doc.source == path else path] = entry

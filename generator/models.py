@@ -37,10 +37,6 @@ class Doc:
     body_html: str
     draft: bool
 
-    @property
-    def bundle_dir(self) -> Path:
-        return self.source.parent
-
     def __hash__(self) -> int:
         # Documents key the export memos, ten thousand a build: their file tells
         # them apart (equal documents have the same file) without hashing every field.

@@ -33,14 +33,14 @@ import hashlib
 import importlib.util
 import json
 import os
-import stat
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from .config import Config, builtin_theme_dir
+from .config import Config
+from .inputs import Scan, scan_inputs
 
 MANIFEST_FORMAT = 1
 
@@ -91,61 +91,6 @@ def settings_key(config: Config, rel_to: Path | None) -> str:
         h.update(repr(part).encode())
         h.update(b"\0")
     return h.hexdigest()
-
-
-@dataclass
-class Scan:
-    """The input files as one walk found them, taken before the build reads
-    anything: their digest, and what loading the content would otherwise
-    list and stat again (load.py), a fifth of a second at 10,000 documents."""
-
-    digest: str
-    # folder → its entries (name, kind): "d" folder, "f" file, "l" symbolic link, "o" anything else
-    folders: dict[str, list[tuple[str, str]]] = dataclasses.field(default_factory=dict)
-    stamps: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)  # path → (size, mtime_ns)
-
-
-def scan_inputs(config: Config) -> Scan:
-    """Every file a build could read (site.toml, content/, the site's and the
-    built-in templates), and a digest of their stamps in a stable order."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(repr(_stamp(config.site_dir / "site.toml")).encode())
-    scan = Scan("")
-    for root in (config.content_dir, config.templates_dir, builtin_theme_dir()):
-        h.update(f"\0root {root}\0".encode())
-        _walk(str(root), h, scan)
-    scan.digest = h.hexdigest()
-    return scan
-
-
-def _walk(root: str, h: hashlib.blake2b, scan: Scan) -> None:
-    folders = [root]
-    while folders:
-        folder = folders.pop()
-        try:
-            with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            h.update(f"!{folder}\0{exc.errno}\n".encode())
-            continue
-        listed = scan.folders[folder] = []
-        for entry in entries:
-            link = entry.is_symlink()
-            try:
-                st = entry.stat()
-            except OSError:
-                h.update(f"?{entry.path}\n".encode())  # a dangling link: the build reports it
-                listed.append((entry.name, "l" if link else "o"))
-                continue
-            scan.stamps[entry.path] = (st.st_size, st.st_mtime_ns)
-            if stat.S_ISDIR(st.st_mode):
-                h.update(f"d{entry.path}\n".encode())
-                listed.append((entry.name, "l" if link else "d"))
-                if not link:  # a linked folder's files are stamped where they live (or refused)
-                    folders.append(entry.path)
-            else:
-                h.update(f"f{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode())
-                listed.append((entry.name, "l" if link else "f" if stat.S_ISREG(st.st_mode) else "o"))
 
 
 def time_window(moments: Iterable[datetime], now: datetime) -> tuple[float, float]:

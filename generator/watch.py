@@ -42,7 +42,7 @@ from .build import BuildOptions, build
 from .cache import BuildCache, cache_file, load_cache, save_cache
 from .config import Config, load_config
 from .express import render_saved, write_atomically
-from .load import is_ignored
+from .inputs import is_ignored
 from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, content_hash, leftovers, link_or_copy
 from .search import index_release

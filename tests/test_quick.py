@@ -124,3 +124,22 @@ def test_warnings_are_reported_again_when_nothing_changed(small, full_builds, ca
     assert small.run("build") == 0
     assert len(full_builds) == 1
     assert [line for line in capsys.readouterr().err.splitlines() if "警告" in line] == first
+
+
+def test_files_office_and_editors_leave_behind_are_no_change(small, full_builds, capsys):
+    # Word's lock file while 事迹.docx is open, an editor's swap file, Windows'
+    # thumbnails: the build never reads them, so they must not cost a build either.
+    for name in ("content/profiles/~$事迹.docx", "content/profiles/.张晓明.md.swp", "content/Thumbs.db", "content/profiles/张晓明.md~"):
+        small.write_bytes(name, b"x")
+    capsys.readouterr()
+    assert small.run("build") == 0
+    assert full_builds == []
+    assert "没有改动" in capsys.readouterr().out
+
+
+def test_a_real_edit_beside_temporary_files_is_still_seen(small, full_builds):
+    small.write_bytes("content/profiles/~$事迹.docx", b"x")
+    small.write("content/profiles/张晓明.md", "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\n---\n三十年坚守公路养护一线。\n")
+    assert small.run("build") == 0
+    assert full_builds == [1]
+    assert "三十年坚守" in small.html("profiles/zhang-xiao-ming/index.html")

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator.config import load_config
+from generator.inputs import scan_inputs
 from generator.load import load_content
 from generator.problems import Problems
 from generator.site import build_site_model
@@ -17,7 +18,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 def _model(site, when: datetime):
     problems = Problems()
     config = load_config(Path(site.root), problems)
-    content = load_content(config, when, problems)
+    content = load_content(config, when, problems, scan_inputs(config))
     assert not problems, problems.errors
     return build_site_model(config, content, when, problems)
 
