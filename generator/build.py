@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__, quick
+from . import __version__, quick, urls
 from .cache import BuildCache, PageEntry, ReleaseRecord, cache_file, digest, file_id, load_cache, save_cache, stamp
 from .config import Config, builtin_theme_dir
 from .extras import build_extras
@@ -428,7 +428,7 @@ class _ReleaseWriter:
             },
         }
         # build.json last: a kiosk that sees a new id knows the release is whole.
-        release.write("build.json", json.dumps(info, ensure_ascii=False, indent=2).encode() + b"\n", "build")
+        release.write(urls.BUILD_INFO, json.dumps(info, ensure_ascii=False, indent=2).encode() + b"\n", "build")
         others = {rel: (digest, file_id(release.final_path(rel))) for rel, digest in release.digests.items() if rel not in self.fresh}
         release.prune(keep=lambda rel: rel.startswith(f"{BUNDLE}/"))
         # The release swapped out becomes the spare; laid over, the spare stays.

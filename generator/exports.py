@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import __version__
+from . import __version__, urls
 from .cache import digest, stamp
 from .images import PublishedImage
 from .links import SiteLinks
@@ -163,11 +163,11 @@ def json_exports(
         return kept[key]
 
     files = {
-        "api/profiles.json": json_document_from(site, [item(p, None, lambda p=p: profile_json(p, images, links)) for p in profiles]),
-        "api/activities.json": json_document_from(
+        urls.API_PROFILES: json_document_from(site, [item(p, None, lambda p=p: profile_json(p, images, links)) for p in profiles]),
+        urls.API_ACTIVITIES: json_document_from(
             site, [item(a, a.status(site.now), lambda a=a: activity_json(a, site.now, images, links)) for a in activities]
         ),
-        "api/slogans.json": json_document_from(
+        urls.API_SLOGANS: json_document_from(
             site, [item(s, s.shown_at(site.now), lambda s=s: slogan_json(s, site.now, images, links)) for s in slogans]
         ),
     }
@@ -212,7 +212,7 @@ def calendars(site: SiteModel, links: SiteLinks, made: dict | None = None) -> di
         kept[key] = old if old is not None else (_vevent(activity, links), _names(activity.title))
     memo["events"] = kept
     pieces = list(kept.values())
-    files = {"activities/calendar.ics": _calendar(head, _names(f"{site.config.title} · 主题活动"), zone, [event for event, _ in pieces])}
+    files = {urls.CALENDAR: _calendar(head, _names(f"{site.config.title} · 主题活动"), zone, [event for event, _ in pieces])}
     for activity, (event, names) in zip(activities, pieces, strict=True):
         files[f"{activity.url}event.ics"] = _calendar(head, names, zone, [event])
     return files

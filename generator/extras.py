@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import urls
 from .exports import calendars, exports_key, json_exports
 from .feeds import atom_feed, robots_txt, sitemaps
 from .images import PublishedImage
@@ -29,9 +30,9 @@ def build_extras(site: SiteModel, images: dict[Path, PublishedImage], pages: lis
 
     links = SiteLinks.for_site(site)
     site_key = exports_key(site, links)
-    files = [OutputFile("feed.xml", atom_feed(site, images, links, made=memo("feed"), site_key=site_key))]
+    files = [OutputFile(urls.FEED, atom_feed(site, images, links, made=memo("feed"), site_key=site_key))]
     files += [OutputFile(path, data) for path, data in sitemaps(site, pages, links, made=memo("sitemap"))]
-    files.append(OutputFile("robots.txt", robots_txt(links)))
+    files.append(OutputFile(urls.ROBOTS, robots_txt(links)))
     files += [OutputFile(path, data) for path, data in json_exports(site, images, links, memo("json-items"), site_key).items()]
     files += [OutputFile(path, data) for path, data in calendars(site, links, memo("calendars")).items()]
     return files

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import __version__
+from . import __version__, urls
 from .exports import exports_key
 from .images import PublishedImage
 from .links import SiteLinks, xml_text
@@ -99,7 +99,7 @@ def _feed(
         _add(feed, "subtitle", config.description)
     # The newest entry, not the build time: an unchanged site gives an unchanged feed.
     _add(feed, "updated", rfc3339(max((feed_updated(d) for d in docs), default=site.now)))
-    _add(feed, "link", rel="self", type="application/atom+xml", href=links.absolute("feed.xml"))
+    _add(feed, "link", rel="self", type="application/atom+xml", href=links.absolute(urls.FEED))
     _add(feed, "link", rel="alternate", type="text/html", href=links.absolute(""))
     author = _add(feed, "author")
     _add(author, "name", config.footer.organizer or config.title)
@@ -171,22 +171,22 @@ def sitemaps(
     frame = (links.origin, links.base_path)  # what a page's <loc> is made from besides the page
     known = memo.get("urls", {}) if memo.get("frame") == frame else {}
     kept: dict[tuple[str, str], bytes] = {}
-    for path in dict.fromkeys(p for p in pages if is_public_page(p)):
-        rel = path.removesuffix("index.html")
+    for path in dict.fromkeys(p for p in pages if urls.is_public_page(p)):
+        rel = urls.address_of(path)
         key = (rel, rfc3339(lastmod.get(rel, site.now)))  # the text, not the datetime: equal instants in two zones differ in text
         entry = known.get(key)
         kept[key] = entry if entry is not None else _url_entry(links.absolute(rel), key[1])
     memo["frame"], memo["urls"] = frame, kept
-    urls = list(kept.values())
-    chunks = [urls[i : i + limit] for i in range(0, len(urls), limit)] or [[]]
-    files = [(f"sitemap-{n}.xml" if len(chunks) > 1 else "sitemap.xml", _urlset(chunk)) for n, chunk in enumerate(chunks, 1)]
+    entries = list(kept.values())
+    chunks = [entries[i : i + limit] for i in range(0, len(entries), limit)] or [[]]
+    files = [(f"sitemap-{n}.xml" if len(chunks) > 1 else urls.SITEMAP, _urlset(chunk)) for n, chunk in enumerate(chunks, 1)]
     if len(chunks) > 1:
         index = _root("sitemapindex", SITEMAP)
         for name, _ in files:
             entry = _add(index, "sitemap")
             _add(entry, "loc", links.absolute(name))
             _add(entry, "lastmod", rfc3339(site.now))
-        files.append(("sitemap.xml", _xml(index)))
+        files.append((urls.SITEMAP, _xml(index)))
     return files
 
 
@@ -210,15 +210,6 @@ def _urlset(entries: list[bytes]) -> bytes:
     if not entries:
         return _xml(_root("urlset", SITEMAP))  # <urlset … /> as ElementTree writes an empty one
     return b"".join([_URLSET_HEAD, *entries, b"</urlset>\n"])
-
-
-def is_public_page(path: str) -> bool:
-    """An HTML page for readers and search engines: not 404, search, posters
-    (print views of a profile page) or kiosk screens (lobby displays)."""
-    parts = path.split("/")
-    if parts[-1] != "index.html" or parts[0] in ("search", "kiosk"):
-        return False
-    return not (parts[0] == "profiles" and len(parts) == 4 and parts[2] == "poster")
 
 
 def _lastmods(site: SiteModel) -> dict[str, datetime]:

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 from markupsafe import Markup
 
+from . import urls
 from .config import HONOR_LEVELS, KioskScreen
 from .images import PublishedImage, Variant
 from .markup import cut_summary
@@ -66,9 +67,10 @@ def render_kiosks(site: SiteModel, images: dict[Path, PublishedImage], env: jinj
     zone = utc_offsets(site.config.tz, site.now)
     made: dict[str, dict[str, Any]] = {}  # a slide on several screens is drawn once (QR codes take time)
     files = [
-        OutputFile(f"kiosk/{screen.name}/index.html", render_screen_page(site, images, env, screen, code, zone, made)) for screen in screens
+        OutputFile(urls.page_file(urls.kiosk(screen.name)), render_screen_page(site, images, env, screen, code, zone, made))
+        for screen in screens
     ]
-    files.append(OutputFile("kiosk/index.html", render_kiosk_index(site, env)))
+    files.append(OutputFile(urls.page_file(urls.KIOSKS), render_kiosk_index(site, env)))
     return files
 
 
@@ -99,11 +101,11 @@ def render_screen_page(
 def render_kiosk_index(site: SiteModel, env: jinja2.Environment) -> bytes:
     from .render import PageMeta, finish_page  # render imports this module
 
-    meta = PageMeta(title="电子显示屏", path="kiosk/", description=f"{site.config.title}电子显示屏：大厅与走廊屏幕的播放页面")
+    meta = PageMeta(title="电子显示屏", path=urls.KIOSKS, description=f"{site.config.title}电子显示屏：大厅与走廊屏幕的播放页面")
     rows = [
         {
             "screen": screen,
-            "path": f"kiosk/{screen.name}/",
+            "path": urls.kiosk(screen.name),
             "shows": [show_name(entry) for entry in screen.show],
             "schedule": schedule_text(screen) or "全天播放",
         }

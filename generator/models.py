@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import urls
+
 
 @dataclass(frozen=True)
 class Honor:
@@ -67,7 +69,7 @@ class Profile(Doc):
 
     @property
     def url(self) -> str:
-        return f"profiles/{self.slug}/"
+        return urls.profile(self.slug)
 
     @property
     def images(self) -> tuple[ImageRef, ...]:
@@ -99,7 +101,7 @@ class Activity(Doc):
 
     @property
     def url(self) -> str:
-        return f"activities/{self.slug}/"
+        return urls.activity(self.slug)
 
     @property
     def images(self) -> tuple[ImageRef, ...]:
@@ -135,7 +137,7 @@ class Slogan(Doc):
 
     @property
     def url(self) -> str:
-        return f"slogans/#{self.slug}"
+        return urls.slogan(self.slug)
 
     @property
     def images(self) -> tuple[ImageRef, ...]:
@@ -166,7 +168,7 @@ class Page(Doc):
 
     @property
     def url(self) -> str:
-        return f"{self.slug}/"
+        return urls.page(self.slug)
 
     @property
     def images(self) -> tuple[ImageRef, ...]:

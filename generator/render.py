@@ -26,6 +26,7 @@ import jinja2.meta
 import zxingcpp
 from markupsafe import Markup, escape
 
+from . import urls
 from .cache import BuildCache, PageEntry, digest, stamp
 from .config import MenuItem, builtin_theme_dir
 from .images import PublishedImage
@@ -436,7 +437,11 @@ def render_pages(plan: PagePlan, site: SiteModel, problems: Problems, cache: Bui
         else:
             # Every role model and activity page shows a QR code: encode the missing ones in parallel first.
             paths = {plan.jobs[i][0].path for i in todo}
-            targets = [d.url for d in (*site.profiles, *site.activities) if _index(d.url) in paths or f"{d.url}poster/index.html" in paths]
+            targets = [
+                d.url
+                for d in (*site.profiles, *site.activities)
+                if urls.page_file(d.url) in paths or urls.page_file(urls.poster(d.url)) in paths
+            ]
             plan.qr_codes.prefill([plan.env.globals["abs_url"](url) for url in targets], site.config.jobs)
             rendered = ((i, plan.jobs[i][0].path, *_render_one(plan.env, plan.jobs[i][0])) for i in todo)
         for job, key, reuse in plan.jobs:
@@ -461,10 +466,10 @@ def own_pages(doc: Doc) -> frozenset[str]:
     """The output paths of the pages that are `doc`'s own: its page (and a
     profile's poster); for a slogan, the slogans page that lists it."""
     if isinstance(doc, Slogan):
-        return frozenset({"slogans/index.html"})
+        return frozenset({urls.page_file(urls.SLOGANS)})
     if isinstance(doc, Profile):
-        return frozenset({_index(doc.url), f"{doc.url}poster/index.html"})
-    return frozenset({_index(doc.url)})
+        return frozenset({urls.page_file(doc.url), urls.page_file(urls.poster(doc.url))})
+    return frozenset({urls.page_file(doc.url)})
 
 
 def own_page_jobs(site: SiteModel, images: dict[Path, PublishedImage], doc: Doc) -> list[PageJob]:
@@ -494,15 +499,12 @@ def _render_one(env: jinja2.Environment, job: PageJob) -> tuple[bytes, None] | t
     return finish_page(env, job.path, text).encode("utf-8"), None
 
 
-NOT_FOUND_PAGE = "404.html"
-
-
 def finish_page(env: jinja2.Environment, path: str, text: str) -> str:
     """A rendered page's links made relative to it (links.relative_to_page), so
     the output works from disk and under any path. Not 404.html's: a web
     server sends it for a missing page at any depth, where only links from
     the site's root path (base_url's path) find the site."""
-    if path == NOT_FOUND_PAGE:
+    if path == urls.NOT_FOUND:
         return text
     return relative_to_page(text, path, env.globals["config"].base_path)
 
@@ -540,10 +542,6 @@ def _common_key(site: SiteModel, asset_hashes: dict[str, str]) -> str:
     )
 
 
-def _index(url: str) -> str:
-    return url + "index.html"
-
-
 def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[PageJob]:
     """Every HTML page of the site: template, output path, context, dependencies."""
     cfg = site.config
@@ -551,17 +549,19 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
     def meta(title: str, path: str, **kw: Any) -> PageMeta:
         return PageMeta(title=title, path=path, **kw)
 
-    yield PageJob("index.html", "index.html", {"meta": meta(cfg.title, "", description=cfg.description, section="")}, None)
+    yield PageJob(
+        "index.html", urls.page_file(urls.HOME), {"meta": meta(cfg.title, urls.HOME, description=cfg.description, section="")}, None
+    )
     all_profiles = tuple(site.profiles)
     yield PageJob(
         "profiles/list.html",
-        "profiles/index.html",
+        urls.page_file(urls.PROFILES),
         {
             "meta": meta(
                 "先进典型",
-                "profiles/",
+                urls.PROFILES,
                 description=f"{cfg.title}先进典型：" + "、".join(c.name for c in site.categories),
-                section="profiles/",
+                section=urls.PROFILES,
             )
         },
         (),
@@ -571,37 +571,39 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
     category_counts = repr([len(t.profiles) for t in site.categories])
     for term in site.categories:
         description = f"{term.name}（{len(term.profiles)}人）"
-        context = {"term": term, "meta": meta(f"{term.name} · 先进典型", term.url, description=description, section="profiles/")}
-        yield PageJob("profiles/category.html", _index(term.url), context, (), category_counts, term.profiles)
+        context = {"term": term, "meta": meta(f"{term.name} · 先进典型", term.url, description=description, section=urls.PROFILES)}
+        yield PageJob("profiles/category.html", urls.page_file(term.url), context, (), category_counts, term.profiles)
     for profile in site.profiles:
         yield _profile_job(site, profile, images)
-    honors_meta = meta("荣誉榜", "honors/", description=f"{cfg.title}先进典型荣誉榜：按年份和级别列出每一项荣誉", section="honors/")
+    honors_meta = meta("荣誉榜", urls.HONORS, description=f"{cfg.title}先进典型荣誉榜：按年份和级别列出每一项荣誉", section=urls.HONORS)
     # The honours board lists the role models that have honours, and nobody else.
     honored = tuple(p for p in all_profiles if p.honors)
-    yield PageJob("honors.html", "honors/index.html", {"meta": honors_meta}, (), cards=honored)
-    activities_meta = meta("主题活动", "activities/", description=f"{cfg.title}主题活动：即将开始、进行中与往期活动", section="activities/")
-    yield PageJob("activities/list.html", "activities/index.html", {"meta": activities_meta}, (), cards=tuple(site.activities))
+    yield PageJob("honors.html", urls.page_file(urls.HONORS), {"meta": honors_meta}, (), cards=honored)
+    activities_meta = meta(
+        "主题活动", urls.ACTIVITIES, description=f"{cfg.title}主题活动：即将开始、进行中与往期活动", section=urls.ACTIVITIES
+    )
+    yield PageJob("activities/list.html", urls.page_file(urls.ACTIVITIES), {"meta": activities_meta}, (), cards=tuple(site.activities))
     theme_counts = repr([len(t.activities) for t in site.themes])
     for term in site.themes:
         description = f"{term.name}主题活动（{len(term.activities)}项）"
-        context = {"term": term, "meta": meta(f"{term.name} · 主题活动", term.url, description=description, section="activities/")}
-        yield PageJob("activities/theme.html", _index(term.url), context, (), theme_counts, term.activities)
+        context = {"term": term, "meta": meta(f"{term.name} · 主题活动", term.url, description=description, section=urls.ACTIVITIES)}
+        yield PageJob("activities/theme.html", urls.page_file(term.url), context, (), theme_counts, term.activities)
     for activity in site.activities:
         yield _activity_job(site, activity, images)
     yield _slogans_job(site)
-    tags_meta = meta("标签", "tags/", description="按标签浏览先进典型和主题活动", section="tags/")
-    yield PageJob("tags/list.html", "tags/index.html", {"meta": tags_meta}, (), cards=(*site.profiles, *site.activities))
+    tags_meta = meta("标签", urls.TAGS, description="按标签浏览先进典型和主题活动", section=urls.TAGS)
+    yield PageJob("tags/list.html", urls.page_file(urls.TAGS), {"meta": tags_meta}, (), cards=(*site.profiles, *site.activities))
     for term in site.tags:
         description = f"标签“{term.name}”下的先进典型和主题活动"
-        context = {"term": term, "meta": meta(f"标签：{term.name}", term.url, description=description, section="tags/")}
-        yield PageJob("tags/single.html", _index(term.url), context, (), cards=(*term.profiles, *term.activities))
+        context = {"term": term, "meta": meta(f"标签：{term.name}", term.url, description=description, section=urls.TAGS)}
+        yield PageJob("tags/single.html", urls.page_file(term.url), context, (), cards=(*term.profiles, *term.activities))
     for page in site.pages:
         yield _page_job(page)
-    search_meta = meta("搜索", "search/", description=f"搜索{cfg.title}的先进典型、主题活动和宣传标语", section="search/")
-    yield PageJob("search.html", "search/index.html", {"meta": search_meta}, ())
+    search_meta = meta("搜索", urls.SEARCH, description=f"搜索{cfg.title}的先进典型、主题活动和宣传标语", section=urls.SEARCH)
+    yield PageJob("search.html", urls.page_file(urls.SEARCH), {"meta": search_meta}, ())
     for profile in site.profiles:
         yield _poster_job(site, profile, images)
-    yield PageJob("404.html", NOT_FOUND_PAGE, {"meta": meta("页面未找到", "404.html", description="页面未找到")}, ())
+    yield PageJob("404.html", urls.NOT_FOUND, {"meta": meta("页面未找到", urls.NOT_FOUND, description="页面未找到")}, ())
 
 
 # One page of a document each (own_page_jobs makes them one at a time).
@@ -610,7 +612,11 @@ def _pages(site: SiteModel, images: dict[Path, PublishedImage]) -> Iterator[Page
 def _profile_job(site: SiteModel, profile: Profile, images: dict[Path, PublishedImage]) -> PageJob:
     related = _related(site, profile)
     return PageJob(
-        "profiles/single.html", _index(profile.url), lambda: _profile_context(site, profile, images, related), (profile,), cards=related
+        "profiles/single.html",
+        urls.page_file(profile.url),
+        lambda: _profile_context(site, profile, images, related),
+        (profile,),
+        cards=related,
     )
 
 
@@ -619,11 +625,11 @@ def _poster_job(site: SiteModel, profile: Profile, images: dict[Path, PublishedI
 
     def context() -> dict[str, Any]:
         made = _profile_context(site, profile, images, related)
-        made["meta"] = replace(made["meta"], title=f"{profile.name} · 宣传海报", path=f"{profile.url}poster/")
+        made["meta"] = replace(made["meta"], title=f"{profile.name} · 宣传海报", path=urls.poster(profile.url))
         return made
 
     # The same variables as the profile page, so its key covers the related cards too.
-    return PageJob("profiles/poster.html", f"{profile.url}poster/index.html", context, (profile,), cards=related)
+    return PageJob("profiles/poster.html", urls.page_file(urls.poster(profile.url)), context, (profile,), cards=related)
 
 
 def _activity_job(site: SiteModel, activity: Activity, images: dict[Path, PublishedImage]) -> PageJob:
@@ -637,23 +643,25 @@ def _activity_job(site: SiteModel, activity: Activity, images: dict[Path, Publis
                 title=activity.title,
                 path=activity.url,
                 description=activity.summary,
-                section="activities/",
+                section=urls.ACTIVITIES,
                 image=image,
                 og_type="article",
             ),
         }
 
-    return PageJob("activities/single.html", _index(activity.url), context, (activity,))
+    return PageJob("activities/single.html", urls.page_file(activity.url), context, (activity,))
 
 
 def _slogans_job(site: SiteModel) -> PageJob:
-    meta = PageMeta(title="宣传标语", path="slogans/", description=f"{site.config.title}宣传标语与公益广告", section="slogans/")
-    return PageJob("slogans.html", "slogans/index.html", {"groups": _slogan_groups(site.slogans), "meta": meta}, tuple(site.slogans))
+    meta = PageMeta(title="宣传标语", path=urls.SLOGANS, description=f"{site.config.title}宣传标语与公益广告", section=urls.SLOGANS)
+    return PageJob(
+        "slogans.html", urls.page_file(urls.SLOGANS), {"groups": _slogan_groups(site.slogans), "meta": meta}, tuple(site.slogans)
+    )
 
 
 def _page_job(page: Page) -> PageJob:
     meta = PageMeta(title=page.title, path=page.url, description=_first_words(page.body_html), section=page.url)
-    return PageJob("page.html", _index(page.url), {"doc": page, "meta": meta}, (page,))
+    return PageJob("page.html", urls.page_file(page.url), {"doc": page, "meta": meta}, (page,))
 
 
 RELATED = 4  # profiles shown under a profile as more of its category

@@ -16,6 +16,7 @@ from datetime import datetime
 from itertools import groupby
 from pathlib import Path
 
+from . import urls
 from .config import HONOR_LEVELS, Config
 from .load import Content
 from .models import Activity, Doc, Honor, Page, Profile, Slogan
@@ -142,11 +143,11 @@ def build_site_model(config: Config, content: Content, now: datetime, problems: 
     by_file = _linked_files(content, config.content_dir)
     _check_links(content, by_file, problems)
     categories = tuple(
-        Term(name, slug, f"profiles/category/{slug}/", profiles=tuple(p for p in content.profiles if p.category == name))
+        Term(name, slug, urls.category(slug), profiles=tuple(p for p in content.profiles if p.category == name))
         for name, slug in _unique_slugs(config.categories, slug)
     )
     themes = tuple(
-        Term(name, slug, f"activities/theme/{slug}/", activities=tuple(a for a in content.activities if a.theme == name))
+        Term(name, slug, urls.theme(slug), activities=tuple(a for a in content.activities if a.theme == name))
         for name, slug in _unique_slugs(config.themes, slug)
     )
     tag_names = sorted({t for d in (*content.profiles, *content.activities) for t in d.tags}, key=slug)
@@ -158,7 +159,7 @@ def build_site_model(config: Config, content: Content, now: datetime, problems: 
         for name in dict.fromkeys(activity.tags):
             tagged[name][1].append(activity)
     tags = tuple(
-        Term(name, slug, f"tags/{slug}/", profiles=tuple(tagged[name][0]), activities=tuple(tagged[name][1]))
+        Term(name, slug, urls.tag(slug), profiles=tuple(tagged[name][0]), activities=tuple(tagged[name][1]))
         for name, slug in _unique_slugs(tag_names, slug)
     )
     upcoming = tuple(sorted((a for a in content.activities if a.status(now) == "upcoming"), key=lambda a: a.start))

@@ -38,6 +38,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 
+from . import urls
 from .build import BuildOptions, build
 from .cache import BuildCache, cache_file, load_cache, save_cache
 from .config import Config, load_config
@@ -141,9 +142,7 @@ class ReloadState:
 
 def page_url(base: str, rel: str) -> str:
     """The URL path (not percent-encoded) a browser shows for an output file."""
-    if rel == "index.html" or rel.endswith("/index.html"):
-        rel = rel[: -len("index.html")]
-    return base + rel
+    return base + urls.address_of(rel)
 
 
 # Files whose change no open page shows by itself: a changed page's own HTML
@@ -151,7 +150,7 @@ def page_url(base: str, rel: str) -> str:
 
 
 _UNSEEN_PREFIXES = ("media/", "api/")
-_UNSEEN_NAMES = ("build.json", "feed.xml", "sitemap.xml", "robots.txt")
+_UNSEEN_NAMES = (urls.BUILD_INFO, urls.FEED, urls.SITEMAP, urls.ROBOTS)
 
 
 def _output_digests(cache: BuildCache) -> dict[str, str] | None:
