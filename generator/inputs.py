@@ -71,7 +71,7 @@ def scan_inputs(config: Config) -> Scan:
     """Every file a build could read (site.toml, content/, the site's and the
     built-in templates), and a digest of their stamps in a stable order."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(repr(_stamp(config.site_dir / "site.toml")).encode())
+    h.update(repr(file_stamp(config.site_dir / "site.toml")).encode())
     scan = Scan("")
     for root in (config.content_dir, config.templates_dir, builtin_theme_dir()):
         h.update(f"\0root {root}\0".encode())
@@ -120,7 +120,8 @@ def _walk(root: str, h: hashlib.blake2b, scan: Scan) -> None:
                 listed.append((entry.name, "l" if link else "f" if stat.S_ISREG(st.st_mode) else "o"))
 
 
-def _stamp(path: str | Path) -> tuple[int, int] | None:
+def file_stamp(path: str | Path) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a file, or None when it is not there."""
     try:
         st = os.stat(path)
     except OSError:

@@ -40,7 +40,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .config import Config
-from .inputs import Scan, scan_inputs
+from .inputs import Scan, file_stamp, scan_inputs
 
 MANIFEST_FORMAT = 1
 
@@ -80,7 +80,7 @@ def code_stamp() -> tuple:
     libraries = []
     for name in ("markdown", "icalendar"):
         spec = importlib.util.find_spec(name)
-        libraries.append(_stamp(spec.origin) if spec is not None and spec.origin else None)
+        libraries.append(file_stamp(spec.origin) if spec is not None and spec.origin else None)
     return (code, sys.version, libraries)
 
 
@@ -176,11 +176,3 @@ def unchanged(path: Path, config: Config, rel_to: Path | None, now: datetime) ->
         if (st.st_ino, st.st_size, st.st_mtime_ns) != (ino, size, mtime):
             return None, scan
     return manifest, scan
-
-
-def _stamp(path: str | Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns)
