@@ -9,8 +9,6 @@ what this returns and announces it; the full build decides in the end.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -115,15 +113,3 @@ def _render_jobs(config: Config, site: SiteModel, images: dict, jobs: dict) -> d
             return None  # a template error: the full build reports it
         pages[job.path] = data
     return pages
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """A reader (the HTTP server, a browser) sees the old file or the new one, never half."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.express")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise

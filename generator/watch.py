@@ -42,10 +42,10 @@ from . import urls
 from .build import BuildOptions, build
 from .cache import BuildCache, cache_file, load_cache, save_cache
 from .config import Config, load_config
-from .express import render_saved, write_atomically
+from .express import render_saved
 from .inputs import is_ignored
 from .problems import BuildFailed, Problem, Problems
-from .publish import BuildLocked, OutputLock, content_hash, leftovers, link_or_copy
+from .publish import BuildLocked, OutputLock, Release, content_hash, leftovers, link_or_copy
 from .search import index_release
 from .site import SiteModel
 
@@ -356,19 +356,21 @@ class Rebuilder:
         written: dict[str, str] = {}
         try:
             with OutputLock(self.out_dir, config.cache_dir, wait=0):
+                fresh = {}
                 for rel, data in pages.items():
                     target = self.out_dir / rel
                     if not target.is_file():
                         return  # not the output the cache describes: the full build only
-                    if target.read_bytes() == data:
-                        continue
-                    write_atomically(target, data)
-                    written[rel] = content_hash(data)  # as the build records it: an unchanged rewrite is not reported again
+                    if target.read_bytes() != data:
+                        fresh[rel] = data
+                if fresh:
+                    _lay_over(self.out_dir, config.cache_dir, fresh)
+                    written = {rel: content_hash(data) for rel, data in fresh.items()}  # as the build records them
         except (OSError, BuildLocked) as exc:
             self.log(f"快速预览跳过 express skipped: {exc}")
             return
         finally:
-            self._written.update(written)
+            self._written.update(written)  # an unchanged rewrite is not reported again
         if not written:
             return
         waiting = self.state.publish_express(frozenset(page_url(self.base_path, rel) for rel in written))
@@ -410,6 +412,20 @@ class Rebuilder:
             self.wait_search()
         if self.saved_at is not None and not self.thread.is_alive():
             save_cache(self.cache, self.saved_at)  # the next serve starts where this one ended
+
+
+def _lay_over(out_dir: Path, cache_dir: Path, pages: dict[str, bytes]) -> None:
+    """The express pages, published as a build publishes: a release laid over
+    the live output that only adds these files (each replaced whole)."""
+    release = Release(out_dir, cache_dir, Problems(), over=set())
+    try:
+        for rel, data in pages.items():
+            release.write(rel, data, "express")
+        release.commit()
+    except BaseException:
+        release.discard()
+        raise
+    release.finish()
 
 
 def refresh_search_index(
