@@ -36,7 +36,7 @@ from .placeholders import check_settings
 from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, Release, build_id_of, link_or_copy, overlay_for
 from .quick import build_time
-from .render import PagePlan, plan_pages, render_pages
+from .render import PagePlan, plan_pages, render_pages, template_stamps
 from .search import BUNDLE, RECENT, SHARDS_FILE, IndexState, index_release
 from .site import SiteModel, build_site_model
 
@@ -257,7 +257,8 @@ class _ReleaseWriter:
         def reusable(rel: str, entry: PageEntry) -> bool:
             return file_id(live_prefix + rel) == entry.file
 
-        self.plan: PagePlan = plan_pages(site, image_plan, hash_assets(self.assets), cache, reusable)
+        templates = template_stamps(config, scan)
+        self.plan: PagePlan = plan_pages(site, image_plan, hash_assets(self.assets), cache, reusable, templates)
         self.pages = [job.path for job, _, _ in self.plan.jobs]
         self.variants = sorted({v.url for image in image_plan.values() for v in image.variants})
         self.static = scan.files_below(config.content_dir / "static")

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import jinja2
 from markupsafe import Markup
 
 from . import urls
@@ -32,6 +31,7 @@ from .config import HONOR_LEVELS, KioskScreen
 from .images import PublishedImage, Variant
 from .markup import cut_summary
 from .models import Activity, ImageRef, OutputFile, Profile, Slogan
+from .render import PageMeta, SiteEnvironment, finish_page, time_range
 from .site import SiteModel
 
 # The screen page ends with this; a fetched page without it is incomplete.
@@ -55,7 +55,7 @@ SHOW_NAMES = {
 }
 
 
-def render_kiosks(site: SiteModel, images: dict[Path, PublishedImage], env: jinja2.Environment) -> list[OutputFile]:
+def render_kiosks(site: SiteModel, images: dict[Path, PublishedImage], env: SiteEnvironment) -> list[OutputFile]:
     screens = site.config.kiosks
     if not screens:
         return []
@@ -77,7 +77,7 @@ def render_kiosks(site: SiteModel, images: dict[Path, PublishedImage], env: jinj
 def render_screen_page(
     site: SiteModel,
     images: dict[Path, PublishedImage],
-    env: jinja2.Environment,
+    env: SiteEnvironment,
     screen: KioskScreen,
     code: dict[str, str],
     zone: list[list[int]],
@@ -98,8 +98,7 @@ def render_screen_page(
     return html.replace(_CONTENT_ID_PLACEHOLDER, content_id).encode("utf-8")
 
 
-def render_kiosk_index(site: SiteModel, env: jinja2.Environment) -> bytes:
-    from .render import PageMeta, finish_page  # render imports this module
+def render_kiosk_index(site: SiteModel, env: SiteEnvironment) -> bytes:
 
     meta = PageMeta(title="电子显示屏", path=urls.KIOSKS, description=f"{site.config.title}电子显示屏：大厅与走廊屏幕的播放页面")
     rows = [
@@ -117,7 +116,7 @@ def render_kiosk_index(site: SiteModel, env: jinja2.Environment) -> bytes:
 def screen_data(
     site: SiteModel,
     images: dict[Path, PublishedImage],
-    env: jinja2.Environment,
+    env: SiteEnvironment,
     screen: KioskScreen,
     zone: list[list[int]],
     made: dict[str, dict[str, Any]] | None = None,
@@ -141,7 +140,7 @@ def screen_data(
 def playlist(
     site: SiteModel,
     images: dict[Path, PublishedImage],
-    env: jinja2.Environment,
+    env: SiteEnvironment,
     screen: KioskScreen,
     made: dict[str, dict[str, Any]] | None = None,
 ) -> list[list[dict[str, Any]]]:
@@ -163,7 +162,7 @@ def playlist(
 def _slides(
     site: SiteModel,
     images: dict[Path, PublishedImage],
-    env: jinja2.Environment,
+    env: SiteEnvironment,
     kind: str,
     key: str,
     value: str,
@@ -219,7 +218,7 @@ def slogan_slide(slogan: Slogan, images: dict[Path, PublishedImage]) -> dict[str
     }
 
 
-def profile_slide(profile: Profile, images: dict[Path, PublishedImage], env: jinja2.Environment) -> dict[str, Any]:
+def profile_slide(profile: Profile, images: dict[Path, PublishedImage], env: SiteEnvironment) -> dict[str, Any]:
     honors = sorted(profile.honors, key=lambda h: (HONOR_LEVELS.index(h.level) if h.level in HONOR_LEVELS else 99, -h.year))
     return {
         "id": f"profile:{profile.slug}",
@@ -231,25 +230,25 @@ def profile_slide(profile: Profile, images: dict[Path, PublishedImage], env: jin
         "summary": profile.summary or cut_summary(profile.body_html, 120),
         "honors": [f"{h.year}年 {h.title}" for h in honors[:3]],
         "image": _image(images, profile.photo, _PORTRAIT_WIDTH),
-        "qr": str(env.globals["qr_svg"](profile.url, f"二维码：{profile.name}的先进事迹")),
+        "qr": str(env.qr_svg(profile.url, f"二维码：{profile.name}的先进事迹")),
     }
 
 
-def activity_slide(activity: Activity, images: dict[Path, PublishedImage], env: jinja2.Environment, window: str) -> dict[str, Any]:
+def activity_slide(activity: Activity, images: dict[Path, PublishedImage], env: SiteEnvironment, window: str) -> dict[str, Any]:
     return {
         "id": f"activity:{activity.slug}",
         "kind": "activity",
         "window": window,  # upcoming: until it starts; ongoing: while it runs; current: until it ends
         "title": activity.title,
         "theme": activity.theme,
-        "when": env.filters["time_range"](activity),
+        "when": time_range(activity),
         "location": activity.location,
         "organizer": activity.organizer,
         "summary": activity.summary or cut_summary(activity.body_html, 100),
         "start": activity.start.isoformat(),
         "end": activity.end.isoformat(),
         "image": _image(images, activity.cover, _BACKGROUND_WIDTH),
-        "qr": str(env.globals["qr_svg"](activity.url, f"二维码：{activity.title}")),
+        "qr": str(env.qr_svg(activity.url, f"二维码：{activity.title}")),
     }
 
 
@@ -297,7 +296,7 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _theme_text(env: jinja2.Environment, name: str) -> str:
+def _theme_text(env: SiteEnvironment, name: str) -> str:
     """A theme file as it is (a site's own templates/ wins), not run through Jinja."""
     assert env.loader is not None
     source, _, _ = env.loader.get_source(env, name)

@@ -27,9 +27,10 @@ import zxingcpp
 from markupsafe import Markup, escape
 
 from . import urls
-from .cache import BuildCache, PageEntry, digest, stamp
-from .config import MenuItem, builtin_theme_dir
+from .cache import BuildCache, PageEntry, digest
+from .config import Config, MenuItem, builtin_theme_dir
 from .images import PublishedImage
+from .inputs import Scan
 from .links import relative_to_page
 from .markup import cut_summary
 from .models import Activity, Doc, ImageRef, OutputFile, Page, Profile, Slogan
@@ -58,12 +59,22 @@ def theme_dirs(site_templates: Path) -> list[Path]:
     return [d for d in (site_templates, builtin_theme_dir()) if d.is_dir()]
 
 
+class SiteEnvironment(jinja2.Environment):
+    """The Jinja environment of one build, with the helpers that Python code
+    needs as much as templates do (kiosk slides, QR codes made ahead)."""
+
+    url: Callable[[str], str]  # a site-relative address under base_url's path
+    abs_url: Callable[[str], str]  # the same with scheme and host: canonical links, QR codes
+    qr_svg: Callable[[str, str], Markup]  # an inline QR code of an address's absolute URL
+    base_path: str
+
+
 def make_environment(
     site: SiteModel, images: dict[Path, PublishedImage], asset_hashes: dict[str, str], qr_codes: QRCodes | None = None
-) -> jinja2.Environment:
+) -> SiteEnvironment:
     config = site.config
     qr_codes = qr_codes if qr_codes is not None else QRCodes()
-    env = jinja2.Environment(
+    env = SiteEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(config.templates_dir)]),
         bytecode_cache=_CompiledTemplates(config.cache_dir),
         auto_reload=False,  # one environment per build: no need to stat every template on every use
@@ -156,6 +167,7 @@ def make_environment(
         fragment = "" if "#" in target.url else (m.group(2) or "")
         return f'href="{escape(url(target.url))}{fragment}"'
 
+    env.url, env.abs_url, env.qr_svg, env.base_path = url, abs_url, qr_svg, base_path
     env.globals.update(
         site=site,
         config=config,
@@ -317,7 +329,7 @@ class PagePlan:
     """Every page of the site with the key of its inputs, decided before anything
     is rendered: a build can tell from it alone whether anything changed."""
 
-    env: jinja2.Environment
+    env: SiteEnvironment
     qr_codes: QRCodes
     jobs: list[tuple[PageJob, str, bool]]  # (job, key, reuse the live output's file)
     common: str  # the key part every page shares (settings, templates, taxonomies, clock)
@@ -336,9 +348,11 @@ def plan_pages(
     asset_hashes: dict[str, str],
     cache: BuildCache | None = None,
     reusable: Callable[[str, PageEntry], bool] | None = None,
+    templates: tuple[tuple[str, int, int], ...] = (),
 ) -> PagePlan:
     """Keys for every page; with a cache, a page whose key is unchanged and that
-    `reusable` says the live output still holds is marked for reuse."""
+    `reusable` says the live output still holds is marked for reuse.
+    `templates`: the stamps of the theme's templates (`template_stamps`)."""
     cache = cache if cache is not None else BuildCache()
     qr_codes = QRCodes(cache.qr_codes)
     env = make_environment(site, images, asset_hashes, qr_codes)
@@ -346,7 +360,7 @@ def plan_pages(
     card_of = _versions(site, cache, cache.card_of)
     every = "\0".join(version_of(d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
     everything = hashlib.blake2b(every.encode(), digest_size=16).hexdigest()
-    common = _common_key(site, asset_hashes)
+    common = _common_key(site, asset_hashes, templates)
     shows_text = _shows_text(env, common, cache)
     jobs = []
     for job in _pages(site, images):
@@ -442,7 +456,7 @@ def render_pages(plan: PagePlan, site: SiteModel, problems: Problems, cache: Bui
                 for d in (*site.profiles, *site.activities)
                 if urls.page_file(d.url) in paths or urls.page_file(urls.poster(d.url)) in paths
             ]
-            plan.qr_codes.prefill([plan.env.globals["abs_url"](url) for url in targets], site.config.jobs)
+            plan.qr_codes.prefill([plan.env.abs_url(url) for url in targets], site.config.jobs)
             rendered = ((i, plan.jobs[i][0].path, *_render_one(plan.env, plan.jobs[i][0])) for i in todo)
         for job, key, reuse in plan.jobs:
             if reuse:
@@ -485,13 +499,13 @@ def own_page_jobs(site: SiteModel, images: dict[Path, PublishedImage], doc: Doc)
     return [_page_job(doc)]
 
 
-def render_page(env: jinja2.Environment, job: PageJob) -> bytes | None:
+def render_page(env: SiteEnvironment, job: PageJob) -> bytes | None:
     """One page's bytes, the same as `render_pages` makes them; None on a template error."""
     data, error = _render_one(env, job)
     return None if error is not None else data
 
 
-def _render_one(env: jinja2.Environment, job: PageJob) -> tuple[bytes, None] | tuple[bytes, tuple[str, int, str]]:
+def _render_one(env: SiteEnvironment, job: PageJob) -> tuple[bytes, None] | tuple[bytes, tuple[str, int, str]]:
     try:
         text = env.get_template(job.template).render(**job.context)
     except jinja2.TemplateError as exc:
@@ -499,14 +513,14 @@ def _render_one(env: jinja2.Environment, job: PageJob) -> tuple[bytes, None] | t
     return finish_page(env, job.path, text).encode("utf-8"), None
 
 
-def finish_page(env: jinja2.Environment, path: str, text: str) -> str:
+def finish_page(env: SiteEnvironment, path: str, text: str) -> str:
     """A rendered page's links made relative to it (links.relative_to_page), so
     the output works from disk and under any path. Not 404.html's: a web
     server sends it for a missing page at any depth, where only links from
     the site's root path (base_url's path) find the site."""
     if path == urls.NOT_FOUND:
         return text
-    return relative_to_page(text, path, env.globals["config"].base_path)
+    return relative_to_page(text, path, env.base_path)
 
 
 # A render worker's own environment and page list (one per worker process, made once).
@@ -523,11 +537,21 @@ def _render_chunk(indices: list[int]) -> list[tuple[int, str, bytes, tuple[str, 
     return [(i, jobs[i].path, *_render_one(env, jobs[i])) for i in indices]
 
 
-def _common_key(site: SiteModel, asset_hashes: dict[str, str]) -> str:
+def template_stamps(config: Config, scan: Scan) -> tuple[tuple[str, int, int], ...]:
+    """(path, size, mtime) of every template of the site's and the built-in
+    theme, from the inputs' walk: what a page key says of the templates."""
+    found = []
+    for folder in theme_dirs(config.templates_dir):
+        for rel, path in scan.files_below(folder):
+            if rel.endswith(".html"):
+                found.append((str(path), *scan.stamps.get(str(path), (-1, -1))))
+    return tuple(sorted(found))
+
+
+def _common_key(site: SiteModel, asset_hashes: dict[str, str], templates: tuple[tuple[str, int, int], ...]) -> str:
     """What any page may show besides its own documents: settings, templates,
     the menu, taxonomies and the year. What a document shows by the clock (an
     activity's status, a slogan being current) is part of its version (`_versions`)."""
-    templates = sorted(stamp(p) for d in theme_dirs(site.config.templates_dir) for p in d.rglob("*.html"))
     return digest(
         (
             repr(site.config),
