@@ -16,12 +16,13 @@ from pathlib import Path
 from .build import hash_assets, site_images, theme_assets
 from .cache import BuildCache
 from .config import Config
+from .environment import make_environment
 from .images import ImageCache, plan_images
 from .load import MARKDOWN_SUFFIXES, content_of, is_published, load_document
 from .models import Doc, Slogan
 from .problems import Problems
 from .quick import build_time
-from .render import make_environment, own_page_jobs, own_pages, render_page
+from .render import own_page_jobs, own_pages, render_page
 from .site import SiteModel, build_site_model
 
 

@@ -28,10 +28,11 @@ from markupsafe import Markup
 
 from . import urls
 from .config import HONOR_LEVELS, KioskScreen
+from .environment import PageMeta, SiteEnvironment, time_range
 from .images import PublishedImage, Variant
 from .markup import cut_summary
 from .models import Activity, ImageRef, OutputFile, Profile, Slogan
-from .render import PageMeta, SiteEnvironment, finish_page, time_range
+from .render import finish_page
 from .site import SiteModel
 
 # The screen page ends with this; a fetched page without it is incomplete.

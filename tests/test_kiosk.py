@@ -299,7 +299,7 @@ def test_show_entries_and_schedules_read_as_chinese():
 
 
 def test_a_rebuild_does_not_encode_the_screens_qr_codes_again(site, monkeypatch):
-    from generator import render
+    from generator import environment as render
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
     _content(site)

@@ -11,8 +11,8 @@ import pytest
 from conftest import output_tree
 
 from generator import render
+from generator.environment import date_cn, last_day, time_range
 from generator.models import Activity
-from generator.render import date_cn, last_day, time_range
 
 TZ = ZoneInfo("Asia/Shanghai")
 

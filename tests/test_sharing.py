@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from generator.render import encode_qr
+from generator.environment import encode_qr
 
 SITE = "https://wenming.example.gov.cn/"  # the example site's base_url
 
