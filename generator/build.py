@@ -37,7 +37,7 @@ from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, Release, build_id_of, link_or_copy, overlay_for
 from .quick import build_time
 from .render import PagePlan, plan_pages, render_pages, template_stamps
-from .search import BUNDLE, RECENT, SHARDS_FILE, IndexState, index_release
+from .search import BUNDLE, RECENT, SHARDS_FILE, IndexState, IndexWork, index_release
 from .site import SiteModel, build_site_model
 
 # Pages carrying this are indexed for search (see search.py).
@@ -347,17 +347,15 @@ class _ReleaseWriter:
     def _index(self) -> IndexState:
         # Reads the written HTML; shards whose pages are unchanged are linked from the live index.
         release, config = self.release, self.config
-        state = index_release(
-            release.dir,
-            config,
-            self.problems,
-            self.searchable,
-            config.output_dir,
-            self.cache.search,
-            self.previous_index,
+        work = IndexWork(
+            pages=self.searchable,
+            live=config.output_dir,
+            known=self.cache.search,
+            previous=self.previous_index,
             where=release.final_path,
             in_place=release.over is not None,
         )
+        state = index_release(release.dir, config, self.problems, work)
         return state or {}
 
     def start_search(self) -> None:

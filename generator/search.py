@@ -38,6 +38,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import file_id
@@ -135,30 +136,36 @@ def _split(
     return old_base, groups, changed, stale, True
 
 
-def index_release(
-    release_dir: Path,
-    config: Config,
-    problems: Problems,
-    pages: list[tuple[str, str]] | None = None,
-    live: Path | None = None,
-    known: IndexState | None = None,
-    previous: Path | None = None,
-    cancel: threading.Event | None = None,
-    where: Callable[[str], Path] | None = None,
-    in_place: bool = False,
-) -> IndexState | None:
-    """Index the pages of `release_dir` into `release_dir/pagefind/`, in shards
-    of at most SHARD_PAGES pages, and return what the index holds (IndexState);
-    None when `cancel` was set meanwhile (serve: a save came; Pagefind is stopped).
+@dataclass(frozen=True)
+class IndexWork:
+    """What an indexing run starts from besides the release folder.
 
     `pages` (path, hash of its bytes) are the pages marked for search; without
     them every page of the folder is read to find them. `known`: what the
-    `live` output's index holds. When few pages changed since its shards were
-    made, the shards are linked from there and only the changed pages are
-    indexed, into recent/; otherwise a shard whose pages are unchanged is
-    linked and the others are made again. `previous`: the index of a reused
-    release folder (publish.py), moved aside; a shard it holds as the very
-    files live holds is moved back."""
+    `live` output's index holds. `previous`: the index of a reused release
+    folder (publish.py), moved aside; a shard it holds as the very files live
+    holds is moved back. `where`: where a page's file is (laid over, an
+    unchanged page stays in output/). `in_place`: the release is laid over
+    the live output. `cancel`: set by serve when a save comes."""
+
+    pages: list[tuple[str, str]] | None = None
+    live: Path | None = None
+    known: IndexState | None = None
+    previous: Path | None = None
+    cancel: threading.Event | None = None
+    where: Callable[[str], Path] | None = None
+    in_place: bool = False
+
+
+def index_release(release_dir: Path, config: Config, problems: Problems, work: IndexWork | None = None) -> IndexState | None:
+    """Index the pages of `release_dir` into `release_dir/pagefind/`, in shards
+    of at most SHARD_PAGES pages, and return what the index holds (IndexState);
+    None when `work.cancel` was set meanwhile (serve: a save came; Pagefind is
+    stopped). When few pages changed since the live index's shards were made,
+    the shards are linked from there and only the changed pages are indexed,
+    into recent/; otherwise a shard whose pages are unchanged is linked and the
+    others are made again."""
+    work = work or IndexWork()
     bundle = release_dir / BUNDLE
     if bundle.exists():
         problems.error(
@@ -169,11 +176,12 @@ def index_release(
             f"把 content/static/{BUNDLE}/ 或 slug 为 {BUNDLE} 的页面改名",
         )
         return {}
+    pages = work.pages
     if pages is None:
         pages = [(path.relative_to(release_dir).as_posix(), "") for path in _html_files(release_dir) if _MARKER in path.read_bytes()]
     if not pages:
         return {}  # nothing is marked for search (a theme without data-pagefind-body): no index, no error
-    known = known or {}
+    known, live = work.known or {}, work.live
     hashed = all(digest for _, digest in pages)
     old_keys = known.get("keys") or {}
     kept = False
@@ -183,50 +191,18 @@ def index_release(
         base, recent, stale = dict(pages), {}, []
         groups = _groups(base)
     unchanged_recent = recent == (known.get("recent") or {}) and (not recent or (live is not None and (live / BUNDLE / RECENT).is_dir()))
-    if in_place and kept and unchanged_recent:
+    if work.in_place and kept and unchanged_recent:
         return {"keys": dict(old_keys), "base": base, "recent": recent}  # the live index holds just these pages: nothing to lay over
-    ids = version_ids(groups)
-    keys: dict[str, str] = {}
-    todo: list[tuple[str, list[str], dict[str, str]]] = []
     # Every shard as the live index holds it (_split checked their keys): laid
     # over, they need not be linked into the release at all; recent/ is made anew.
-    stay = in_place and kept and bool(recent)
-    for shard, group in enumerate(groups):
-        key = _shard_key(config, groups, shard)
-        if stay:
-            keys[str(shard)] = key
-            continue
-        target = shard_dir(bundle, shard)
-        reusable = hashed and old_keys.get(str(shard)) == key and live is not None
-        old = shard_dir(previous, shard) if previous is not None else None
-        if reusable and _carry_shard(shard_dir(live / BUNDLE, shard), target, old):
-            keys[str(shard)] = key
-            continue
-        if group:
-            todo.append((str(shard), [path for path, _ in group], ids))
-        keys[str(shard)] = key if hashed else ""
+    stay = work.in_place and kept and bool(recent)
+    keys, todo = _shards_to_make(release_dir, config, work, groups, hashed, stay)
     if recent:
         carried = recent == known.get("recent") and live is not None and _carry_shard(live / BUNDLE / RECENT, bundle / RECENT)
         if not carried:
             todo.append((RECENT, sorted(recent), {}))
-    # Each index is made in a folder of its own, then moved into place:
-    # Pagefind owns its output folder, and indexes may be made side by side.
-    scratch = [(name, paths, versions, release_dir / f".{BUNDLE}-shard-{name}") for name, paths, versions in todo]
-    workers = shard_workers(len(todo), config.jobs)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        done = list(
-            pool.map(lambda job: _index_shard(where or release_dir.joinpath, job[1], job[3], config, problems, cancel, job[2]), scratch)
-        )
-    if not all(done):
-        for *_, folder in scratch:
-            shutil.rmtree(folder, ignore_errors=True)
-        return None if cancel is not None and cancel.is_set() and not problems else {}
-    for name, _, _, folder in scratch:
-        target = bundle / RECENT if name == RECENT else shard_dir(bundle, int(name))
-        target.mkdir(parents=True, exist_ok=True)
-        for item in folder.iterdir():
-            os.replace(item, target / item.name)
-        folder.rmdir()
+    if not _make_indexes(release_dir, config, problems, work, todo):
+        return None if work.cancel is not None and work.cancel.is_set() and not problems else {}
     bundle.mkdir(parents=True, exist_ok=True)
     shards_in = live / BUNDLE if stay and live is not None else bundle
     listing: dict[str, object] = {
@@ -238,6 +214,56 @@ def index_release(
         listing.update(filter=VERSION_FILTER, stale=stale)
     (bundle / SHARDS_FILE).write_text(json.dumps(listing), encoding="utf-8")
     return {"keys": keys, "base": base if hashed else {}, "recent": recent}
+
+
+def _shards_to_make(
+    release_dir: Path, config: Config, work: IndexWork, groups: list, hashed: bool, stay: bool
+) -> tuple[dict[str, str], list[tuple[str, list[str], dict[str, str]]]]:
+    """Each shard's key, and the shards to index (name, pages, version ids):
+    a shard whose key the live index has is linked from there instead."""
+    known, live, bundle = work.known or {}, work.live, release_dir / BUNDLE
+    old_keys = known.get("keys") or {}
+    ids = version_ids(groups)
+    keys: dict[str, str] = {}
+    todo: list[tuple[str, list[str], dict[str, str]]] = []
+    for shard, group in enumerate(groups):
+        key = _shard_key(config, groups, shard)
+        if stay:
+            keys[str(shard)] = key
+            continue
+        reusable = hashed and old_keys.get(str(shard)) == key and live is not None
+        old = shard_dir(work.previous, shard) if work.previous is not None else None
+        if reusable and _carry_shard(shard_dir(live / BUNDLE, shard), shard_dir(bundle, shard), old):
+            keys[str(shard)] = key
+            continue
+        if group:
+            todo.append((str(shard), [path for path, _ in group], ids))
+        keys[str(shard)] = key if hashed else ""
+    return keys, todo
+
+
+def _make_indexes(
+    release_dir: Path, config: Config, problems: Problems, work: IndexWork, todo: list[tuple[str, list[str], dict[str, str]]]
+) -> bool:
+    """Run Pagefind for each index to make, side by side as memory allows; each
+    is made in a folder of its own, then moved into place (Pagefind owns its
+    output folder). False when one failed or was cancelled."""
+    bundle = release_dir / BUNDLE
+    scratch = [(name, paths, versions, release_dir / f".{BUNDLE}-shard-{name}") for name, paths, versions in todo]
+    where = work.where or release_dir.joinpath
+    with ThreadPoolExecutor(max_workers=shard_workers(len(todo), config.jobs)) as pool:
+        done = list(pool.map(lambda job: _index_shard(where, job[1], job[3], config, problems, work.cancel, job[2]), scratch))
+    if not all(done):
+        for *_, folder in scratch:
+            shutil.rmtree(folder, ignore_errors=True)
+        return False
+    for name, _, _, folder in scratch:
+        target = bundle / RECENT if name == RECENT else shard_dir(bundle, int(name))
+        target.mkdir(parents=True, exist_ok=True)
+        for item in folder.iterdir():
+            os.replace(item, target / item.name)
+        folder.rmdir()
+    return True
 
 
 SHARD_MEMORY = 1 << 30  # bytes of free memory asked per Pagefind run side by side (one peaks at ~0.4 GB)

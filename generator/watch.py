@@ -46,7 +46,7 @@ from .express import render_saved
 from .inputs import is_ignored
 from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, Release, content_hash, leftovers, link_or_copy
-from .search import index_release
+from .search import IndexWork, index_release
 from .site import SiteModel
 
 # A save of many files arrives as a burst: wait for this much quiet. An
@@ -450,7 +450,7 @@ def refresh_search_index(
         for rel, _ in pages:
             (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(live / rel, scratch / rel)
-        state = index_release(scratch, config, problems, pages, live, known, cancel=cancel)
+        state = index_release(scratch, config, problems, IndexWork(pages=pages, live=live, known=known, cancel=cancel))
         if state is None:
             return None
         fresh = scratch / "pagefind"
