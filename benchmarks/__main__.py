@@ -15,7 +15,7 @@ bangyang site and as Hugo / Eleventy / Pelican sites with equivalent templates
   template  rebuild after editing the base template (every page changes)
 
 bangyang is measured two ways: "CLI" (each build a fresh `python -m generator
-build`, as a clerk runs it) and "BuildCache" (one process keeping a BuildCache
+build`, as a clerk runs it) and "BuildState" (one process keeping a BuildState
 across builds, what `serve` does). Then edit-to-reload through `serve` in
 headless Chromium (median of --serve-edits saves), and with --images the image
 throughput (benchmarks/images.py, and sharp from npm as the peer).
@@ -124,7 +124,7 @@ def cli_series(v: Variant, token: str, page_rel: str, added_rel: str, measures: 
 
 
 def inproc_series(v: Variant, token: str, page_rel: str, added_rel: str, measures: tuple[str, ...] = MEASURES) -> dict[str, Sample]:
-    """The same five builds in one process through one BuildCache (what serve keeps)."""
+    """The same five builds in one process through one BuildState (what serve keeps)."""
     v.mutator.reset()
     m = v.mutator
     spec = {
@@ -204,7 +204,7 @@ def prepare(
         ),
         Variant(
             "bangyang-cache",
-            "bangyang (BuildCache)",
+            "bangyang (BuildState)",
             ours,
             ours / "output-cache",
             mut,
@@ -267,7 +267,7 @@ def bench_n(n: int, args: argparse.Namespace, tools: dict[str, peers.Tool], work
         if cli.key not in failures and cached.key not in failures and cli.out.is_dir() and cached.out.is_dir():
             diff = same_tree(cli.out, cached.out)
             consistency.append({"round": r + 1, "differing_files": len(diff), "examples": diff[:5]})
-            say(f"   output check: CLI build vs BuildCache rebuilds after the same edits: {len(diff)} files differ {diff[:3]}")
+            say(f"   output check: CLI build vs BuildState rebuilds after the same edits: {len(diff)} files differ {diff[:3]}")
     serve = None
     if args.serve_edits and "bangyang-cli" not in failures:
         say(f"-- {n:,} pages: edit-to-reload through serve, {args.serve_edits} edits …")
@@ -377,7 +377,7 @@ def print_table(result: dict, table: dict, meta: dict) -> None:
     html = ", ".join(f"{labels[k]} {v:,}" for k, v in result["html_files"].items() if v)
     print(f"HTML files written: {html}")
     for c in result["consistency"]:
-        print(f"output check, round {c['round']}: CLI build vs BuildCache rebuilds — {c['differing_files']} files differ {c['examples']}")
+        print(f"output check, round {c['round']}: CLI build vs BuildState rebuilds — {c['differing_files']} files differ {c['examples']}")
     for key, message in result["failures"].items():
         print(f"FAILED {labels[key]}: {message.splitlines()[0]}")
 
@@ -397,7 +397,7 @@ def targets(result: dict, table: dict) -> list[dict]:
         ("cold build ≤ 0.5 × Eleventy", ratio("cold", "bangyang-cli", "eleventy"), 0.5),
         ("cold build ≤ 0.25 × Pelican", ratio("cold", "bangyang-cli", "pelican"), 0.25),
         ("rebuild, nothing changed (CLI) ≤ 0.25 × Hugo's build", ratio("noop", "bangyang-cli", "hugo"), 0.25),
-        ("rebuild, nothing changed (BuildCache) ≤ 0.25 × Hugo's build", ratio("noop", "bangyang-cache", "hugo"), 0.25),
+        ("rebuild, nothing changed (BuildState) ≤ 0.25 × Hugo's build", ratio("noop", "bangyang-cache", "hugo"), 0.25),
         ("rebuild after one page edit (CLI) ≤ 0.3 × Hugo's build", ratio("edit", "bangyang-cli", "hugo"), 0.3),
     ]
     for name, value, limit in checks:

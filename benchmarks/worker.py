@@ -1,11 +1,11 @@
 """Child processes of the benchmark (each a fresh interpreter, so its memory and
 its imports are its own):
 
-    python -m benchmarks.worker inproc SPEC.json   # one series through one BuildCache
+    python -m benchmarks.worker inproc SPEC.json   # one series through one BuildState
     python -m benchmarks.worker serve SITE         # a DevServer until stdin closes
 
 `inproc` does what `serve` does between saves, without the watcher and the
-HTTP server: the same `build(config, problems, cache)` with one `BuildCache`
+HTTP server: the same `build(config, problems, cache)` with one `BuildState`
 kept across builds. It times each build (load_config included, as the
 Rebuilder does) and prints one JSON line: {"cold": s, "noop": s, ...}.
 
@@ -24,14 +24,14 @@ import time
 from pathlib import Path
 
 from generator.build import build
-from generator.cache import BuildCache
 from generator.config import load_config
 from generator.problems import BuildFailed, Problems
+from generator.state import BuildState
 
 from .corpus import Mutator
 
 
-def _build(site: Path, out: Path, cache: BuildCache) -> float:
+def _build(site: Path, out: Path, cache: BuildState) -> float:
     started = time.perf_counter()
     problems = Problems(rel_to=site)
     config = load_config(site, problems, output_dir=out)
@@ -50,7 +50,7 @@ def inproc(spec_path: Path) -> None:
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(site / ".bangyang-cache", ignore_errors=True)  # with the release kept for reuse
     measures = set(spec.get("measures", ("noop", "edit", "add", "template")))
-    cache = BuildCache()
+    cache = BuildState()
     times = {"cold": _build(site, out, cache)}
     if "noop" in measures:
         times["noop"] = _build(site, out, cache)

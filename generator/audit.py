@@ -32,7 +32,6 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .build import build, check_site
-from .cache import BuildCache
 from .config import Config
 from .models import Doc
 from .placeholders import check_scaffold_text, check_settings
@@ -40,6 +39,7 @@ from .problems import BuildFailed, Problems
 from .publish import work_folder
 from .site import SiteModel
 from .sources import SourceFile, decode
+from .state import BuildState
 
 MAX_SHOWN = 20  # findings listed per rule; the rest are counted
 
@@ -96,14 +96,14 @@ class PageScan:
 
 def audit_site(config: Config, problems: Problems, stale_days: int = 14) -> AuditReport | None:
     """Build into a temporary folder, then apply every rule. None if the build failed (see `problems`)."""
-    cache = BuildCache()
+    state = BuildState()
     with _trial_folder(config) as out:
         trial = replace(config, output_dir=out)
         try:
-            build(trial, problems, cache)
+            build(trial, problems, state)
         except BuildFailed:
             return None
-        site, _ = check_site(trial, Problems(), cache)  # the same documents, read from the cache
+        site, _ = check_site(trial, Problems(), state)  # the same documents, from the build's memo
         assert site is not None
         pages = {path.relative_to(trial.output_dir).as_posix(): scan_html(path) for path in sorted(trial.output_dir.rglob("*.html"))}
         css = {

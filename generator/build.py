@@ -24,9 +24,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__, quick, urls
-from .cache import BuildCache, PageEntry, ReleaseRecord, cache_file, digest, file_id, load_cache, save_cache, stamp
+from .cache import cache_file, load_cache, save_cache
 from .config import Config, builtin_theme_dir
 from .extras import build_extras
+from .fingerprint import digest, file_id, stamp
 from .images import ImageCache, PublishedImage, plan_images, publish_images, terminal_progress
 from .inputs import Scan, scan_folders, scan_inputs
 from .kiosk import render_kiosks, slogans_ahead_shown
@@ -34,11 +35,12 @@ from .load import Content, load_content
 from .models import ImageRef
 from .placeholders import check_settings
 from .problems import BuildFailed, Problem, Problems
-from .publish import BuildLocked, OutputLock, Release, build_id_of, link_or_copy, overlay_for
+from .publish import BuildLocked, OutputLock, Release, ReleaseRecord, build_id_of, link_or_copy, overlay_for
 from .quick import build_time
-from .render import PagePlan, plan_pages, render_pages, template_stamps
+from .render import PageEntry, PagePlan, Theme, plan_pages, render_pages, template_stamps
 from .search import BUNDLE, RECENT, SHARDS_FILE, IndexState, IndexWork, index_release
 from .site import SiteModel, build_site_model
+from .state import BuildState
 
 # Pages carrying this are indexed for search (see search.py).
 _MARKER = b"data-pagefind-body"
@@ -80,7 +82,7 @@ class BuildResult:
     seconds: float
     build_id: str
     warnings: tuple[Problem, ...]
-    docs_parsed: int = 0  # content files read afresh (the others came from the cache)
+    docs_parsed: int = 0  # content files read afresh (the others came from the last build's memo)
     pages_rendered: int = 0  # pages rendered afresh (the others were linked unchanged)
     # What the pages were rendered from (serve's express path renders a saved page from it).
     site: SiteModel | None = field(default=None, repr=False, compare=False)
@@ -89,13 +91,13 @@ class BuildResult:
 
 
 def check_site(
-    config: Config, problems: Problems, cache: BuildCache | None = None, scan: Scan | None = None
+    config: Config, problems: Problems, state: BuildState | None = None, scan: Scan | None = None
 ) -> tuple[SiteModel | None, Content | None]:
     """Everything before the gate: read, validate, relate. Writes nothing.
     `scan`: the input files as a walk just found them (inputs.py), else walked now."""
     now = build_time().astimezone(config.tz)
-    content = load_content(config, now, problems, scan or scan_inputs(config), cache)
-    site = build_site_model(config, content, now, problems, cache.slugs if cache is not None else None)
+    content = load_content(config, now, problems, scan or scan_inputs(config), state.load if state is not None else None)
+    site = build_site_model(config, content, now, problems, state.site.slugs if state is not None else None)
     _check_output_location(config, problems)
     check_settings(config, problems)  # sample values that would go live on every page
     return site, content
@@ -108,31 +110,31 @@ def site_images(site: SiteModel) -> list[ImageRef]:
     return refs + [s.background for s in slogans_ahead_shown(site) if s.background is not None]
 
 
-def build(config: Config, problems: Problems, cache: BuildCache | None = None, options: BuildOptions | None = None) -> BuildResult:
-    """One build. `cache` (kept by `serve`) carries parsed documents and rendered
-    pages from the previous build; without it, the command line's cache is
+def build(config: Config, problems: Problems, state: BuildState | None = None, options: BuildOptions | None = None) -> BuildResult:
+    """One build. `state` (kept by `serve`) carries parsed documents and rendered
+    pages from the previous build; without it, the command line's state is
     read from disk and saved again (an empty one does everything afresh)."""
     options = options or BuildOptions()
     started = time.perf_counter()
     timed = Timings()
-    saved_at = None if cache is not None else cache_file(config.cache_dir, config.output_dir)
+    saved_at = None if state is not None else cache_file(config.cache_dir, config.output_dir)
     with timed("输入 inputs"):
         # Stamps before anything is read: an edit made while this build runs is seen next time.
         scan = options.scan or scan_inputs(config)
     with timed("缓存 cache"):
-        # The cache (millions of objects at 10,000 documents) lives until the build ends:
+        # The state (millions of objects at 10,000 documents) lives until the build ends:
         # frozen, the cycle collector's full collections do not walk it meanwhile.
         if saved_at is None:
             gc.freeze()
         else:
-            cache = load_cache(saved_at, freeze=True)
+            state = load_cache(saved_at, freeze=True)
     try:
-        cache.reset_counters()
+        state.reset_counts()
         with timed("读取 load"):
             now = build_time().astimezone(config.tz)
-            content = load_content(config, now, problems, scan, cache)
+            content = load_content(config, now, problems, scan, state.load)
         with timed("关联 site model"):
-            site = build_site_model(config, content, now, problems, cache.slugs)
+            site = build_site_model(config, content, now, problems, state.site.slugs)
             _check_output_location(config, problems)
             check_settings(config, problems)
         with timed("图片计划 image plan"):
@@ -145,7 +147,7 @@ def build(config: Config, problems: Problems, cache: BuildCache | None = None, o
 
         with _output_locked(config, problems, options.on_lock_wait):
             with timed("页面计划 page plan"):
-                writer = _ReleaseWriter(config, site, image_plan, cache, problems, options, scan)
+                writer = _ReleaseWriter(config, site, image_plan, state, problems, options, scan)
             if writer.unchanged():
                 outcome = writer.unchanged_outcome()
             else:
@@ -168,11 +170,11 @@ def build(config: Config, problems: Problems, cache: BuildCache | None = None, o
                     with timed("发布 publish"):
                         outcome = writer.commit()
             with timed("保存缓存 save cache"):
-                if saved_at is not None and (writer.release is not None or cache.docs_parsed or cache.docs_removed):
-                    save_cache(cache, saved_at)
+                if saved_at is not None and (writer.release is not None or state.load.parsed or state.load.removed):
+                    save_cache(state, saved_at)
                 if saved_at is not None:
                     _save_manifest(
-                        config, site, cache, problems, scan.digest, quick.manifest_path(saved_at), outcome.pages, len(image_plan)
+                        config, site, state, problems, scan.digest, quick.manifest_path(saved_at), outcome.pages, len(image_plan)
                     )
             with timed("清理 clean up"):
                 writer.finish()  # the old release is being removed meanwhile; both finish under the lock
@@ -186,8 +188,8 @@ def build(config: Config, problems: Problems, cache: BuildCache | None = None, o
         seconds=time.perf_counter() - started,
         build_id=outcome.build_id,
         warnings=tuple(problems.warnings),
-        docs_parsed=cache.docs_parsed,
-        pages_rendered=cache.pages_rendered,
+        docs_parsed=state.load.parsed,
+        pages_rendered=state.render.rendered,
         site=site,
         images=image_plan,
         timings=tuple(timed.stages),
@@ -233,9 +235,9 @@ class _Outcome:
 class _ReleaseWriter:
     """The stages after the gate, and what they share: the page plan, the
     release folder being written (publish.py), the pages written to it and
-    what the search index and the cache will be told. Made under the output
+    what the search index and the state will be told. Made under the output
     lock; `writing()` wraps the stages that write, so that a failure in any
-    of them discards the release and leaves output/ and the cache's record
+    of them discards the release and leaves output/ and the state's record
     of it as they were."""
 
     def __init__(
@@ -243,12 +245,12 @@ class _ReleaseWriter:
         config: Config,
         site: SiteModel,
         image_plan: dict[Path, PublishedImage],
-        cache: BuildCache,
+        state: BuildState,
         problems: Problems,
         options: BuildOptions,
         scan: Scan,
     ):
-        self.config, self.site, self.image_plan, self.cache, self.problems = config, site, image_plan, cache, problems
+        self.config, self.site, self.image_plan, self.state, self.problems = config, site, image_plan, state, problems
         self.search = options.search
         self.preview = options.preview
         self.assets = theme_assets(config, scan)
@@ -258,7 +260,7 @@ class _ReleaseWriter:
             return file_id(live_prefix + rel) == entry.file
 
         templates = template_stamps(config, scan)
-        self.plan: PagePlan = plan_pages(site, image_plan, hash_assets(self.assets), cache, reusable, templates)
+        self.plan: PagePlan = plan_pages(site, image_plan, Theme(hash_assets(self.assets), templates), state.render, state.load, reusable)
         self.pages = [job.path for job, _, _ in self.plan.jobs]
         self.variants = sorted({v.url for image in image_plan.values() for v in image.variants})
         self.static = scan.files_below(config.content_dir / "static")
@@ -274,34 +276,34 @@ class _ReleaseWriter:
             )
         )
         self.release: Release | None = None
-        self.fresh: dict[str, PageEntry] = {}  # the pages of this release, as the cache will know them
+        self.fresh: dict[str, PageEntry] = {}  # the pages of this release, as the state will know them
         self.searchable: list[tuple[str, str]] = []  # (page, hash of its bytes) for the search index
         self.previous_index: Path | None = None
         self.background = ThreadPoolExecutor(max_workers=1)
         self.indexing: Future[IndexState] | None = None
-        self.shards: IndexState = cache.search
+        self.shards: IndexState = state.search
         self.kiosk_codes: dict[str, str] = {}
         self.images_made = self.images_cached = 0
 
     def unchanged(self) -> bool:
         """Every page as the live output holds it, which is the very release the
         last build made from these inputs: a build would only repeat it."""
-        return self.plan.all_reused and _live_release_intact(self.config, self.cache, self.inputs, self.search)
+        return self.plan.all_reused and _live_release_intact(self.config, self.state, self.inputs, self.search)
 
     def unchanged_outcome(self) -> _Outcome:
-        record = self.cache.release
+        record = self.state.release
         assert record is not None
-        self.cache.pages_reused = len(self.plan.jobs)
-        return _Outcome(len(record.pages), 0, len(self.image_plan), record.build_id, len(record.files) + len(self.cache.pages))
+        self.state.render.reused = len(self.plan.jobs)
+        return _Outcome(len(record.pages), 0, len(self.image_plan), record.build_id, len(record.files) + len(self.state.render.pages))
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Release]:
         """A release folder for the stages to write into (laid over the live
         output when few pages changed, publish.overlay_for); on any failure it
-        is discarded, and the cache forgets what was rendered for it."""
-        cache, record = self.cache, self.cache.release
+        is discarded, and the state forgets what was rendered for it."""
+        state, record = self.state, self.state.release
         changed = sum(1 for _, _, reuse in self.plan.jobs if not reuse)
-        over = overlay_for(self.config.output_dir, record, changed, len(self.plan.jobs), self.preview, cache.pages)
+        over = overlay_for(self.config.output_dir, record, changed, len(self.plan.jobs), self.preview, state.render.pages)
         self.spare = record.spare if record is not None else ""
         self.release = Release(
             self.config.output_dir, self.config.cache_dir, self.problems, over, record.files if record else None, self.spare
@@ -312,13 +314,13 @@ class _ReleaseWriter:
         except BaseException:
             self.background.shutdown(cancel_futures=True)  # waits for Pagefind: nothing may write into the folder discarded next
             self.release.discard()
-            cache.pages.clear()  # rendered but never published: not what the live output holds
-            cache.release = None
+            state.render.pages.clear()  # rendered but never published: not what the live output holds
+            state.release = None
             raise
         self.background.shutdown()
-        cache.pages = self.fresh
-        cache.search = self.shards
-        cache.qr_codes = self.kiosk_codes
+        state.render.pages = self.fresh
+        state.search = self.shards
+        state.render.qr_codes = self.kiosk_codes
 
     def write_assets(self) -> None:
         for rel, data in self.assets.items():
@@ -326,10 +328,10 @@ class _ReleaseWriter:
 
     def write_pages(self) -> None:
         """Render what changed; link what did not from the live output."""
-        release, cache, fresh = self.release, self.cache, self.fresh
-        for page in render_pages(self.plan, self.site, self.problems, cache):
+        release, state, fresh = self.release, self.state, self.fresh
+        for page in render_pages(self.plan, self.site, self.problems, state.render):
             if page.unchanged:
-                entry = cache.pages[page.path]
+                entry = state.render.pages[page.path]
                 written = release.link_from_live(page.path, entry.digest, "templates", entry.file)
                 if written is None:
                     continue
@@ -350,7 +352,7 @@ class _ReleaseWriter:
         work = IndexWork(
             pages=self.searchable,
             live=config.output_dir,
-            known=self.cache.search,
+            known=self.state.search,
             previous=self.previous_index,
             where=release.final_path,
             in_place=release.over is not None,
@@ -395,7 +397,7 @@ class _ReleaseWriter:
             self.release.copy(rel, path, f"content/static/{rel}")
 
     def write_extras(self) -> None:
-        for extra in build_extras(self.site, self.image_plan, self.pages, self.cache.exports):
+        for extra in build_extras(self.site, self.image_plan, self.pages, self.state.exports):
             self.release.write(extra.path, extra.data, "extras")
 
     def finish_search(self) -> None:
@@ -436,7 +438,7 @@ class _ReleaseWriter:
         # (its files belong together), or only its recent/ when that is all it holds.
         whole = (BUNDLE,) if (release.dir / BUNDLE / "pagefind-entry.json").is_file() else (f"{BUNDLE}/{RECENT}",)
         release.commit(whole=whole)
-        self.cache.release = ReleaseRecord(self.inputs, build_id, others, tuple(self.pages), replaced or "")
+        self.state.release = ReleaseRecord(self.inputs, build_id, others, tuple(self.pages), replaced or "")
         return _Outcome(len(self.pages), self.images_made, self.images_cached, build_id, len(release.owners))
 
     def finish(self) -> None:
@@ -445,20 +447,20 @@ class _ReleaseWriter:
 
 
 def _save_manifest(
-    config: Config, site: SiteModel, cache: BuildCache, problems: Problems, inputs: str, path: Path, pages: int, images: int
+    config: Config, site: SiteModel, state: BuildState, problems: Problems, inputs: str, path: Path, pages: int, images: int
 ) -> None:
     """What lets the next command-line build see at a glance that nothing changed (quick.py)."""
-    files = [(rel, entry.file) for rel, entry in cache.pages.items()]
-    if cache.release is not None:
-        files += [(rel, fid) for rel, (_, fid) in cache.release.files.items()]
+    files = [(rel, entry.file) for rel, entry in state.render.pages.items()]
+    if state.release is not None:
+        files += [(rel, fid) for rel, (_, fid) in state.release.files.items()]
     for rel in (f"{BUNDLE}/pagefind.js", f"{BUNDLE}/{SHARDS_FILE}"):
         fid = file_id(config.output_dir / rel)
         if fid is not None:
             files.append((rel, fid))
-    if cache.release is None or any(fid is None for _, fid in files):
+    if state.release is None or any(fid is None for _, fid in files):
         quick.forget(path)  # a file it could not name: no shortcut next time
         return
-    moments = quick.moments_of(entry.doc for entry in cache.docs.values())
+    moments = quick.moments_of(entry.doc for entry in state.load.docs.values())
     manifest = quick.Manifest(
         key=quick.settings_key(config, problems.rel_to),
         inputs=inputs,
@@ -471,11 +473,11 @@ def _save_manifest(
     quick.save(path, manifest)
 
 
-def _live_release_intact(config: Config, cache: BuildCache, inputs: str, search: bool) -> bool:
+def _live_release_intact(config: Config, state: BuildState, inputs: str, search: bool) -> bool:
     """The live output is the release the last build made from these very
     inputs, every file of it still the one written (pages were checked by
     the plan): then a build would only repeat it."""
-    record = cache.release
+    record = state.release
     if record is None or record.inputs != inputs:
         return False
     live = config.output_dir

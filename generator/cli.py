@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"检查通过：先进典型 {len(site.profiles)}，主题活动 {len(site.activities)}，标语 {len(site.slogans)}，页面 {len(site.pages)}  (all good)"
             )
-            _print_scheduled(scheduled_items(config, site.now, cache, scan), config)
+            _print_scheduled(scheduled_items(config, site.now, cache.load, scan), config)
         return code
     if args.command == "import":
         config = load_config(site_dir, problems)

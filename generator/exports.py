@@ -13,14 +13,14 @@ from __future__ import annotations
 import functools
 import json
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import __version__, urls
-from .cache import digest, stamp
+from .fingerprint import digest, stamp
 from .images import PublishedImage
 from .links import SiteLinks
 from .models import Activity, Doc, ImageRef, Profile, Slogan
@@ -318,3 +318,39 @@ def _content_lines(properties: list[tuple[str, Any]]) -> bytes:
         # octets comes out of it unchanged: only the long ones need it.
         lines.append(data if len(data) < 75 else line.to_ical())
     return b"\r\n".join(lines) + b"\r\n"
+
+
+# --- The memo: pieces made before, kept by document ------------------------
+#
+# `ExportMemo` holds the pieces made from each document (JSON items, calendar
+# events, feed entries) in dicts keyed by tuples that start with the
+# document, nested by what they are for. The cache keeps them in the same
+# shard file as their document (state.py), and finds them by that shape.
+
+ExportMemo = dict
+
+
+def document_memos(exports: dict, at: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], dict]]:
+    """The export memos kept per document: dicts keyed by tuples that start with the document."""
+    for name, value in exports.items():
+        if not isinstance(value, dict) or not isinstance(name, str):
+            continue
+        if value and all(isinstance(key, tuple) and key and isinstance(key[0], Doc) for key in value):
+            yield (*at, name), value
+        else:
+            yield from document_memos(value, (*at, name))
+
+
+def without_memos(exports: dict, places: set[tuple[str, ...]], at: tuple[str, ...] = ()) -> dict:
+    """`exports` with the memos at `places` left empty (they go to the shards)."""
+    return {
+        name: {} if (*at, name) in places else without_memos(value, places, (*at, name)) if isinstance(value, dict) else value
+        for name, value in exports.items()
+    }
+
+
+def memo_at(exports: dict, place: tuple[str, ...]) -> dict:
+    """The memo at `place` in `exports`, made where it is missing."""
+    for name in place:
+        exports = exports.setdefault(name, {})
+    return exports

@@ -14,7 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from .build import hash_assets, site_images, theme_assets
-from .cache import BuildCache
 from .config import Config
 from .environment import make_environment
 from .images import ImageCache, plan_images
@@ -24,10 +23,11 @@ from .problems import Problems
 from .quick import build_time
 from .render import own_page_jobs, own_pages, render_page
 from .site import SiteModel, build_site_model
+from .state import BuildState
 
 
 def render_saved(
-    config: Config, cache: BuildCache, saved: set[Path], rel_to: Path | None, last: tuple[SiteModel, dict] | None = None
+    config: Config, cache: BuildState, saved: set[Path], rel_to: Path | None, last: tuple[SiteModel, dict] | None = None
 ) -> dict[str, bytes] | None:
     """The express path: the own pages of the documents in `saved`, rendered
     from the last build's documents (`cache`) with those read again. None —
@@ -41,12 +41,12 @@ def render_saved(
     the text of the saved documents changed (no field, link, image or
     heading anchor), their pages are rendered from it, without relating ten
     thousand documents again."""
-    if not saved or not cache.pages:
+    if not saved or not cache.render.pages:
         return None
     now = build_time().astimezone(config.tz)
     fresh = {}
     for path in saved:
-        known = cache.docs.get(path)
+        known = cache.load.docs.get(path)
         if (
             not path.name.lower().endswith(MARKDOWN_SUFFIXES)
             or known is None
@@ -62,13 +62,13 @@ def render_saved(
         if own_pages(doc) != own_pages(known.doc):
             return None  # a new URL: links to it everywhere, the old page to remove
         fresh[path] = doc
-    if last is not None and last[0].now.date() == now.date() and all(_text_only(cache.docs[p].doc, d) for p, d in fresh.items()):
+    if last is not None and last[0].now.date() == now.date() and all(_text_only(cache.load.docs[p].doc, d) for p, d in fresh.items()):
         site, images = last
         jobs = {job.path: job for doc in fresh.values() for job in own_page_jobs(site, images, doc)}
         return _render_jobs(config, site, images, jobs)
-    docs = [fresh.get(path, entry.doc) for path, entry in cache.docs.items() if entry.doc is not None]
+    docs = [fresh.get(path, entry.doc) for path, entry in cache.load.docs.items() if entry.doc is not None]
     problems = Problems(rel_to=rel_to)
-    site = build_site_model(config, content_of(docs, config, now), now, problems, dict(cache.slugs))
+    site = build_site_model(config, content_of(docs, config, now), now, problems, dict(cache.site.slugs))
     if problems:
         return None
     images = plan_images(site_images(site), problems, ImageCache(config.cache_dir), config.image_widths, config.avif)

@@ -14,20 +14,22 @@ many at a time on all cores; the cache keeps each file's document.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .cache import BuildCache, DocEntry, digest, presence, stamp
 from .config import Config
+from .fingerprint import PRESENT, Stamp, digest, presence, stamp
 from .inputs import Listing, Scan, is_ignored
 from .markup import MarkdownRenderer
 from .models import Activity, Doc, Page, Profile, Slogan
 from .placeholders import check_scaffold_text
-from .problems import Problems
+from .problems import Problem, Problems
 from .schema import ALL_KEYS, FOLDERS, KINDS
 from .sources import read_source
 from .validate import Validator
@@ -40,6 +42,83 @@ class Content:
     slogans: tuple[Slogan, ...]
     pages: tuple[Page, ...]
     slogans_ahead: tuple[Slogan, ...] = ()  # not public yet: for kiosk screens only
+
+
+@dataclass
+class DocEntry:
+    deps: tuple[Stamp, ...]
+    doc: Doc | None
+    problems: tuple[Problem, ...]
+
+    @functools.cached_property
+    def version(self) -> str:
+        """Stands for the document's inputs in page keys (asked once per page that shows it)."""
+        return digest(self.deps)
+
+    @functools.cached_property
+    def card(self) -> str:
+        """Stands for the document where a page shows it without its text (a
+        list's card, a related profile): every field but `body_html`, and the
+        stamps of the files it reads besides its own (images, its folder).
+        Made once, when the document is read, and kept with it."""
+        if self.doc is None:
+            return self.version
+        own = str(self.doc.source)
+        fields = tuple(getattr(self.doc, f.name) for f in dataclasses.fields(self.doc) if f.name != "body_html")
+        return digest((fields, tuple(d for d in self.deps if d[0] != own)))
+
+    def is_current(self, stamps: Mapping[str, tuple[int, int]] | None = None) -> bool:
+        """Every file it depends on as it was; `stamps` (path → size, mtime_ns)
+        from a walk just made answer for the files they name."""
+        for path, size, mtime in self.deps:  # plain os.stat: called for every file of the site on every rebuild
+            known = stamps.get(path) if stamps is not None else None
+            if size == PRESENT:
+                if known is None and not os.path.isfile(path):
+                    return False
+                continue
+            if known is not None:
+                if known != (size, mtime):
+                    return False
+                continue
+            try:
+                st = os.stat(path)
+            except OSError:
+                if size != -1:
+                    return False
+                continue
+            if (st.st_size, st.st_mtime_ns) != (size, mtime):
+                return False
+        return True
+
+
+@dataclass
+class LoadMemo:
+    """load's memo: each content file's document (or its problems), with the
+    stamps of the files it read; a file whose stamps are unchanged is not
+    read, parsed or rendered as Markdown again. Made under `settings_key`
+    (categories, themes, time zone, folders): other settings start it afresh."""
+
+    settings_key: str = ""
+    docs: dict[Path, DocEntry] = field(default_factory=dict)
+    # What this build did (not kept between builds).
+    parsed: int = 0
+    reused: int = 0
+    removed: int = 0
+
+    def version_of(self, doc: Doc) -> str:
+        """What stands for a document's inputs in page keys."""
+        entry = self.docs.get(doc.source)
+        return entry.version if entry else ""
+
+    def card_of(self, doc: Doc) -> str:
+        """What stands for a document shown without its text (a list's card)."""
+        entry = self.docs.get(doc.source)
+        return entry.card if entry else ""
+
+
+def memo_key(config: Config, rel_to: Path | None) -> str:
+    """The settings a document's checks depend on (problems name paths relative to `rel_to`)."""
+    return digest((config.categories, config.themes, config.timezone, str(config.content_dir), str(rel_to)))
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -139,29 +218,30 @@ def _in_bundle(path: Path, kind_dir: Path) -> bool:
     return False
 
 
-def load_content(config: Config, now: datetime, problems: Problems, scan: Scan, cache: BuildCache | None = None) -> Content:
+def load_content(config: Config, now: datetime, problems: Problems, scan: Scan, memo: LoadMemo | None = None) -> Content:
     """Every published document, from the input files as the walk found them
-    (listed and stamped, inputs.py). With a cache, files whose stamps (and
-    those of the images and bundle they use) are unchanged are not read again."""
-    cache = cache if cache is not None else BuildCache()
+    (listed and stamped, inputs.py). With the memo of the last build, files
+    whose stamps (and those of the images and bundle they use) are unchanged
+    are not read again; the memo is left holding this build's documents."""
+    memo = memo if memo is not None else LoadMemo()
     # Problems are stored with paths relative to where the command runs.
-    settings = digest((config.categories, config.themes, config.timezone, str(config.content_dir), str(problems.rel_to)))
-    if cache.settings_key != settings:
-        cache.docs.clear()
-        cache.settings_key = settings
+    settings = memo_key(config, problems.rel_to)
+    if memo.settings_key != settings:
+        memo.docs.clear()
+        memo.settings_key = settings
     found = discover(config.content_dir, problems, scan.folders)
-    todo = [(kind, path) for kind, path in found if not (path in cache.docs and cache.docs[path].is_current(scan.stamps))]
+    todo = [(kind, path) for kind, path in found if not (path in memo.docs and memo.docs[path].is_current(scan.stamps))]
     for path, entry in _parse_all(todo, config, problems.rel_to).items():
         # One Path object for the key and the document's source: the cache file stores it once.
-        cache.docs[entry.doc.source if entry.doc is not None and entry.doc.source == path else path] = entry
-    cache.docs_parsed += len(todo)
-    cache.docs_reused += len(found) - len(todo)
+        memo.docs[entry.doc.source if entry.doc is not None and entry.doc.source == path else path] = entry
+    memo.parsed += len(todo)
+    memo.reused += len(found) - len(todo)
     docs: dict[str, list[Doc]] = {k: [] for k in KINDS}
     ahead: list[Slogan] = []
     seen: set[Path] = set()
     for kind, path in found:
         seen.add(path)
-        entry = cache.docs[path]
+        entry = memo.docs[path]
         problems.items.extend(entry.problems)
         doc = entry.doc
         if doc is None:
@@ -170,9 +250,9 @@ def load_content(config: Config, now: datetime, problems: Problems, scan: Scan, 
             docs[kind].append(doc)
         elif isinstance(doc, Slogan) and is_ahead(doc, config, now):
             ahead.append(doc)
-    for gone in set(cache.docs) - seen:
-        del cache.docs[gone]
-        cache.docs_removed += 1
+    for gone in set(memo.docs) - seen:
+        del memo.docs[gone]
+        memo.removed += 1
     return _sorted_content(docs, ahead)
 
 

@@ -53,9 +53,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import FileId, ReleaseRecord, file_id
+from .fingerprint import FileId, file_id
 from .problems import Problems
 
 _RENAME_EXCHANGE = 2
@@ -130,6 +131,18 @@ def _unlock(handle) -> None:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
     except OSError:
         pass
+
+
+@dataclass(frozen=True)
+class ReleaseRecord:
+    """The release a build published: what it was made from, its id, and the
+    files other than pages (whose entries are in `pages`)."""
+
+    inputs: str
+    build_id: str
+    files: dict[str, tuple[str, FileId | None]]  # (hash of the bytes, file identity)
+    pages: tuple[str, ...]  # every HTML page, kiosk screens included
+    spare: str = ""  # the id of the release it replaced, kept as the spare (publish.py)
 
 
 # When at most this share of the pages changed, a release is laid over the

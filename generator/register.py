@@ -21,10 +21,9 @@ from pathlib import Path
 
 from rich.cells import cell_len
 
-from .cache import BuildCache
 from .config import HONOR_LEVELS, Config
 from .inputs import Scan, scan_inputs
-from .load import load_content
+from .load import LoadMemo, load_content
 from .models import Activity
 from .problems import Problems
 from .site import SiteModel
@@ -174,11 +173,11 @@ def site_stats(site: SiteModel) -> Stats:
     )
 
 
-def scheduled_items(config: Config, now: datetime, cache: BuildCache | None = None, scan: Scan | None = None) -> list[ScheduledItem]:
+def scheduled_items(config: Config, now: datetime, documents: LoadMemo | None = None, scan: Scan | None = None) -> list[ScheduledItem]:
     """Future-dated profiles and slogans whose window opens later, soonest first.
-    Drafts are not scheduled: they wait for a person. With the cache and the
+    Drafts are not scheduled: they wait for a person. With load's memo and the
     walk `check` just made, no file is read twice; nothing is written."""
-    content = load_content(replace(config, future=True, drafts=False), now, Problems(), scan or scan_inputs(config), cache)
+    content = load_content(replace(config, future=True, drafts=False), now, Problems(), scan or scan_inputs(config), documents)
     items = [ScheduledItem(p.date, "profile", p.name, p.source) for p in content.profiles if p.date > now]
     items += [
         ScheduledItem(s.valid_from, "slogan", s.text, s.source, s.valid_until)

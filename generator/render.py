@@ -14,7 +14,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +22,42 @@ import jinja2
 import jinja2.meta
 
 from . import urls
-from .cache import BuildCache, PageEntry, digest
 from .config import Config
 from .environment import PageMeta, QRCodes, SiteEnvironment, make_environment, theme_dirs
+from .fingerprint import FileId, digest
 from .images import PublishedImage
 from .inputs import Scan
 from .links import relative_to_page
+from .load import LoadMemo
 from .markup import cut_summary
 from .models import Activity, Doc, OutputFile, Page, Profile, Slogan
 from .problems import Problems
 from .site import SiteModel
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    key: str  # what the bytes were made from
+    digest: str  # hash of the bytes (for the release id)
+    file: FileId  # the file written for them
+    searchable: bool  # marked for the search index
+
+
+@dataclass
+class RenderMemo:
+    """render's memo: each page's key, the hash of its bytes and the file
+    written for it (a page whose key is unchanged and whose file the live
+    output still holds is not rendered again); whether each template shows a
+    document's text; the kiosk screens' QR codes (URL → SVG)."""
+
+    pages: dict[str, PageEntry] = field(default_factory=dict)
+    # Whether a template (with those it extends, includes or imports) names
+    # `body_html`, by the key of the templates (plan_pages).
+    shows_text: dict[tuple[str, str], bool] = field(default_factory=dict)
+    qr_codes: dict[str, str] = field(default_factory=dict)
+    # What this build did (not kept between builds).
+    rendered: int = 0
+    reused: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,26 +96,38 @@ class PagePlan:
         return all(reuse for _, _, reuse in self.jobs)
 
 
+@dataclass(frozen=True)
+class Theme:
+    """What a page key says of the theme: each asset's version (?v=…) and the
+    stamps of the templates (`template_stamps`)."""
+
+    asset_hashes: dict[str, str]
+    templates: tuple[tuple[str, int, int], ...] = ()
+
+
 def plan_pages(
     site: SiteModel,
     images: dict[Path, PublishedImage],
-    asset_hashes: dict[str, str],
-    cache: BuildCache | None = None,
+    theme: Theme,
+    memo: RenderMemo | None = None,
+    documents: LoadMemo | None = None,
     reusable: Callable[[str, PageEntry], bool] | None = None,
-    templates: tuple[tuple[str, int, int], ...] = (),
 ) -> PagePlan:
-    """Keys for every page; with a cache, a page whose key is unchanged and that
-    `reusable` says the live output still holds is marked for reuse.
-    `templates`: the stamps of the theme's templates (`template_stamps`)."""
-    cache = cache if cache is not None else BuildCache()
-    qr_codes = QRCodes(cache.qr_codes)
+    """Keys for every page, the documents standing in them by their versions in
+    `documents` (load's memo); with the memo of the last build, a page whose
+    key is unchanged and that `reusable` says the live output still holds is
+    marked for reuse."""
+    memo = memo if memo is not None else RenderMemo()
+    documents = documents if documents is not None else LoadMemo()
+    asset_hashes = theme.asset_hashes
+    qr_codes = QRCodes(memo.qr_codes)
     env = make_environment(site, images, asset_hashes, qr_codes)
-    version_of = _versions(site, cache, cache.version_of)
-    card_of = _versions(site, cache, cache.card_of)
+    version_of = _versions(site, documents.version_of)
+    card_of = _versions(site, documents.card_of)
     every = "\0".join(version_of(d) for d in (*site.profiles, *site.activities, *site.slogans, *site.pages))
     everything = hashlib.blake2b(every.encode(), digest_size=16).hexdigest()
-    common = _common_key(site, asset_hashes, templates)
-    shows_text = _shows_text(env, common, cache)
+    common = _common_key(site, asset_hashes, theme.templates)
+    shows_text = _shows_text(env, common, memo)
     jobs = []
     for job in _pages(site, images):
         deps = everything if job.deps is None else "\0".join(version_of(d) for d in job.deps)
@@ -97,19 +135,19 @@ def plan_pages(
             as_card = version_of if shows_text(job.template) else card_of
             deps += "\1" + "\0".join(as_card(d) for d in job.cards)
         key = hashlib.blake2b(f"{common}\0{job.template}\0{job.shows}\0{deps}".encode(), digest_size=16).hexdigest()
-        known = cache.pages.get(job.path)
+        known = memo.pages.get(job.path)
         jobs.append((job, key, known is not None and known.key == key and reusable is not None and reusable(job.path, known)))
     return PagePlan(env, qr_codes, jobs, common, everything, images, asset_hashes)
 
 
-def _shows_text(env: jinja2.Environment, common: str, cache: BuildCache) -> Callable[[str], bool]:
+def _shows_text(env: jinja2.Environment, common: str, render_memo: RenderMemo) -> Callable[[str], bool]:
     """Whether a template may show a document's text: it, or a template it
     extends, includes or imports, names `body_html` (or names another template
     by an expression, which cannot be followed). Such a template's cards count
-    as whole documents in page keys. Kept in the cache while the templates are
+    as whole documents in page keys. Kept in the memo while the templates are
     the same (`common` has their stamps)."""
-    memo = {template: said for (key, template), said in cache.shows_text.items() if key == common}
-    cache.shows_text = {(common, template): said for template, said in memo.items()}
+    memo = {template: said for (key, template), said in render_memo.shows_text.items() if key == common}
+    render_memo.shows_text = {(common, template): said for template, said in memo.items()}
 
     def names_text(template: str, seen: frozenset[str] = frozenset()) -> bool:
         if template in memo:
@@ -124,16 +162,16 @@ def _shows_text(env: jinja2.Environment, common: str, cache: BuildCache) -> Call
             if said:
                 break
             said = other is None or (other not in seen and names_text(other, seen | {template}))
-        memo[template] = cache.shows_text[(common, template)] = said
+        memo[template] = render_memo.shows_text[(common, template)] = said
         return said
 
     return names_text
 
 
-def _versions(site: SiteModel, cache: BuildCache, base: Callable[[Doc], str]) -> Callable[[Doc], str]:
+def _versions(site: SiteModel, base: Callable[[Doc], str]) -> Callable[[Doc], str]:
     """What stands for a document in page keys: `base` (its inputs' version, or its card's), what it
     shows by the clock, and the URLs of the documents it links to (which its pages show). Only whether a
-    linked document is there is part of the version (cache.presence): an edit
+    linked document is there is part of the version (fingerprint.presence): an edit
     of it does not make every page that shows a document linking to it new."""
     known: dict[int, str] = {}
     by_file = site.by_file
@@ -160,13 +198,13 @@ PARALLEL_RENDER_FROM = 400  # pages to render; below this a process pool costs m
 _CHUNK = 50  # pages per task: results come back in order, a chunk at a time
 
 
-def render_pages(plan: PagePlan, site: SiteModel, problems: Problems, cache: BuildCache | None = None) -> Iterator[OutputFile]:
+def render_pages(plan: PagePlan, site: SiteModel, problems: Problems, memo: RenderMemo | None = None) -> Iterator[OutputFile]:
     """Every page, one at a time, in the plan's order (the caller writes each
     before the next is made, so a big site is never all in memory); a reused
     page comes back `unchanged`, without bytes. Many pages are rendered on
     all cores: each worker process gets the site model once and makes its
     own environment."""
-    cache = cache if cache is not None else BuildCache()
+    memo = memo if memo is not None else RenderMemo()
     todo = [i for i, (_, _, reuse) in enumerate(plan.jobs) if not reuse]
     workers = min(site.config.jobs or os.cpu_count() or 1, len(todo) // (PARALLEL_RENDER_FROM // 2) or 1)
     with contextlib.ExitStack() as stack:
@@ -188,7 +226,7 @@ def render_pages(plan: PagePlan, site: SiteModel, problems: Problems, cache: Bui
             rendered = ((i, plan.jobs[i][0].path, *_render_one(plan.env, plan.jobs[i][0])) for i in todo)
         for job, key, reuse in plan.jobs:
             if reuse:
-                cache.pages_reused += 1
+                memo.reused += 1
                 yield OutputFile(job.path, b"", unchanged=True, key=key)
                 continue
             _, path, data, error = next(rendered)
@@ -200,7 +238,7 @@ def render_pages(plan: PagePlan, site: SiteModel, problems: Problems, cache: Bui
                     f"templates/{name}", line, "", f"模板错误 template error: {message}", "检查自定义模板 templates/ 中的这个文件"
                 )
                 continue
-            cache.pages_rendered += 1
+            memo.rendered += 1
             yield OutputFile(job.path, data, key=key)
 
 

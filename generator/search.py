@@ -41,8 +41,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import file_id
 from .config import Config
+from .fingerprint import file_id
 from .problems import Problems
 from .publish import link_or_copy
 

@@ -130,6 +130,14 @@ class SiteModel:
         return tuple(items[:count])
 
 
+@dataclass
+class SiteMemo:
+    """The site model's memo: the slug of each category, theme and tag name
+    seen before (pinyin is slow to load, and slugs must not move)."""
+
+    slugs: dict[str, str] = field(default_factory=dict)
+
+
 def build_site_model(config: Config, content: Content, now: datetime, problems: Problems, slugs: dict[str, str] | None = None) -> SiteModel:
     """`slugs`: the slugs of names seen before (a build cache keeps them: pinyin is slow to load)."""
     known = slugs if slugs is not None else {}

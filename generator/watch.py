@@ -40,7 +40,7 @@ from watchdog.events import (
 
 from . import urls
 from .build import BuildOptions, build
-from .cache import BuildCache, cache_file, load_cache, save_cache
+from .cache import cache_file, load_cache, save_cache
 from .config import Config, load_config
 from .express import render_saved
 from .inputs import is_ignored
@@ -48,6 +48,7 @@ from .problems import BuildFailed, Problem, Problems
 from .publish import BuildLocked, OutputLock, Release, content_hash, leftovers, link_or_copy
 from .search import IndexWork, index_release
 from .site import SiteModel
+from .state import BuildState
 
 # A save of many files arrives as a burst: wait for this much quiet. An
 # editor's atomic save (temporary file, then rename) takes a millisecond or two.
@@ -153,10 +154,10 @@ _UNSEEN_PREFIXES = ("media/", "api/")
 _UNSEEN_NAMES = (urls.BUILD_INFO, urls.FEED, urls.SITEMAP, urls.ROBOTS)
 
 
-def _output_digests(cache: BuildCache) -> dict[str, str] | None:
+def _output_digests(cache: BuildState) -> dict[str, str] | None:
     """Every file the last build published, by path, with the hash of its bytes."""
     try:
-        digests = {rel: entry.digest for rel, entry in cache.pages.items()}
+        digests = {rel: entry.digest for rel, entry in cache.render.pages.items()}
         if cache.release is None or not digests:
             return None
         digests.update({rel: known[0] for rel, known in cache.release.files.items()})
@@ -195,7 +196,7 @@ class Rebuilder:
         self.stopping = threading.Event()
         self.builds = 0  # full builds
         self.expressed = 0  # express publishes (see render_saved)
-        self.cache = BuildCache()  # documents and pages carried from build to build
+        self.cache = BuildState()  # each stage's memo, carried from build to build
         self.saved_at: Path | None = None
         self.search_state: dict[str, dict[str, str]] = {}  # what the live search index holds (search.IndexState)
         self._changes_lock = threading.Lock()
@@ -283,8 +284,8 @@ class Rebuilder:
                     self._last = (result.site, result.images)
                 c = self.cache
                 self.log(
-                    f"已重新生成 rebuilt in {result.seconds:.2f} s: 读取 {c.docs_parsed} 个文件（{c.docs_reused} 个未变），"
-                    f"生成 {c.pages_rendered} 个页面（{c.pages_reused} 个未变）"
+                    f"已重新生成 rebuilt in {result.seconds:.2f} s: 读取 {c.load.parsed} 个文件（{c.load.reused} 个未变），"
+                    f"生成 {c.render.rendered} 个页面（{c.render.reused} 个未变）"
                 )
                 ok = True
         except BuildFailed:
@@ -301,7 +302,7 @@ class Rebuilder:
         if ok and not self.dirty.is_set():
             # After the reload was announced: the search index follows, in the background
             # (not when another save waits: the build after it refreshes the index).
-            searchable = [(path, entry.digest) for path, entry in self.cache.pages.items() if entry.searchable]
+            searchable = [(path, entry.digest) for path, entry in self.cache.render.pages.items() if entry.searchable]
             delay = SEARCH_DELAY_SECONDS if self.builds > 1 else 0.0  # the first index at once
             self._search_cancel.clear()
             self._search = threading.Thread(

@@ -13,10 +13,10 @@ import pytest
 from conftest import output_tree
 
 from generator.build import BuildOptions, build
-from generator.cache import BuildCache
 from generator.config import load_config
 from generator.problems import BuildFailed, Problems
 from generator.publish import work_folder
+from generator.state import BuildState
 
 P = "---\nname: {name}\ncategory: {category}\ndate: 2024-03-0{day}\ntags: [{tag}]\n---\n{body}\n"
 
@@ -25,7 +25,7 @@ def _profile(site, slug: str, name: str, category: str = "道德模范", day: in
     site.write(f"content/profiles/{slug}/index.md", P.format(name=name, category=category, day=day, tag=tag, body=body))
 
 
-def _build(root: Path, cache: BuildCache | None, out: Path | None = None, preview: bool = False):
+def _build(root: Path, cache: BuildState | None, out: Path | None = None, preview: bool = False):
     problems = Problems(rel_to=root)
     config = load_config(root, problems, output_dir=out)
     return build(config, problems, cache, BuildOptions(preview=preview))
@@ -56,41 +56,41 @@ def sample(site, monkeypatch):
 
 
 def test_an_unchanged_rebuild_parses_and_renders_nothing(sample):
-    cache = BuildCache()
+    cache = BuildState()
     first = _build(sample.root, cache)
-    assert cache.docs_parsed == 6 and cache.pages_rendered == first.pages
+    assert cache.load.parsed == 6 and cache.render.rendered == first.pages
     _build(sample.root, cache)
-    assert cache.docs_parsed == 0 and cache.docs_reused == 6
-    assert cache.pages_rendered == 0 and cache.pages_reused == first.pages
+    assert cache.load.parsed == 0 and cache.load.reused == 6
+    assert cache.render.rendered == 0 and cache.render.reused == first.pages
 
 
 def test_a_profile_edit_rerenders_its_page_and_its_lists_only(sample):
-    cache = BuildCache()
+    cache = BuildState()
     first = _build(sample.root, cache)
     _profile(sample, "li", "李建国", category="劳动模范", day=3, tag="岗位建功", body="新的事迹。")
     _touch_later(sample.root / "content/profiles/li/index.md")
     _build(sample.root, cache)
-    assert cache.docs_parsed == 1
+    assert cache.load.parsed == 1
     # its page, home, profiles index, its category, honors, tags index, its tag
-    assert 5 <= cache.pages_rendered <= 8 < first.pages
+    assert 5 <= cache.render.rendered <= 8 < first.pages
     assert "新的事迹" in sample.html("profiles/li/index.html")
 
 
 def test_a_template_or_settings_change_rerenders_everything(sample):
-    cache = BuildCache()
+    cache = BuildState()
     first = _build(sample.root, cache)
     sample.write("site.toml", 'title = "十堰公路文明网"\n')
     _build(sample.root, cache)
-    assert cache.pages_rendered == first.pages
+    assert cache.render.rendered == first.pages
     sample.write("templates/404.html", '{% extends "base.html" %}{% block main %}<h1>没有这个页面</h1>{% endblock %}\n')
     _build(sample.root, cache)
-    assert cache.pages_rendered == first.pages
+    assert cache.render.rendered == first.pages
     assert "没有这个页面" in sample.html("404.html")
 
 
 @pytest.mark.parametrize("kept", ["in memory", "in memory, written over the live output (serve)", "on disk (build)"])
 def test_a_series_of_cached_rebuilds_equals_a_clean_build(sample, tmp_path, kept):
-    cache = BuildCache() if kept.startswith("in memory") else None  # None: the command line's cache file
+    cache = BuildState() if kept.startswith("in memory") else None  # None: the command line's cache file
     preview = "serve" in kept
     _build(sample.root, cache, preview=preview)
     root = sample.root
@@ -115,12 +115,12 @@ def test_a_series_of_cached_rebuilds_equals_a_clean_build(sample, tmp_path, kept
                 _touch_later(path)
         _build(root, cache, preview=preview)
         clean = tmp_path / f"clean{i}"
-        _build(root, BuildCache(), out=clean)
+        _build(root, BuildState(), out=clean)
         assert _tree(sample.out) == _tree(clean), f"after edit {i}"
 
 
 def test_a_failed_rebuild_keeps_the_cache_consistent(sample, tmp_path):
-    cache = BuildCache()
+    cache = BuildState()
     _build(sample.root, cache)
     _profile(sample, "zhang", "张晓明", day=1, body="第二版。")
     sample.write_bytes("content/profiles/zhang/bad.jpg", b"not an image")
@@ -189,7 +189,7 @@ def test_a_damaged_or_foreign_cache_file_is_ignored(sample, monkeypatch, damage)
 @pytest.mark.parametrize("kept", ["on disk (build)", "in memory (serve)"])
 def test_a_failed_build_leaves_the_cycle_collector_as_it_was(sample, kept):
     # Both keep the cache's objects frozen while they build (cache.py, build.py).
-    cache = BuildCache() if kept.startswith("in memory") else None
+    cache = BuildState() if kept.startswith("in memory") else None
     _build(sample.root, cache)
     _build(sample.root, cache)  # the second in memory starts with a full cache to freeze
     assert gc.isenabled() and gc.get_freeze_count() == 0
@@ -242,7 +242,7 @@ def test_a_rebuild_with_nothing_changed_leaves_the_live_output_alone(sample, mon
 
 
 def test_serve_writes_only_what_changed_over_its_own_output(sample):
-    cache = BuildCache()
+    cache = BuildState()
     _build(sample.root, cache, preview=True)
     untouched = sample.out / "profiles/li/index.html"  # another category: its page does not show 张晓明
     before = untouched.stat().st_ino, untouched.stat().st_mtime_ns
@@ -280,7 +280,7 @@ def test_an_edit_of_a_linked_document_leaves_the_pages_linking_to_it_alone_but_a
     sample.write(
         "content/pages/about.md", "---\ntitle: 关于我们\nslug: about\nmenu: true\n---\n学习[张晓明](../profiles/zhang/index.md)。\n"
     )
-    cache = BuildCache()
+    cache = BuildState()
     _build(sample.root, cache)
     about = sample.out / "about/index.html"
     assert 'href="../profiles/zhang/"' in about.read_text(encoding="utf-8")
@@ -289,7 +289,7 @@ def test_an_edit_of_a_linked_document_leaves_the_pages_linking_to_it_alone_but_a
     _touch_later(sample.root / "content/profiles/zhang/index.md")
     _build(sample.root, cache)
     # Only the linked profile's address shows on the about page: it was not made again.
-    assert cache.docs_parsed == 1 and about.stat().st_ino == before
+    assert cache.load.parsed == 1 and about.stat().st_ino == before
     assert "二十年如一日" in sample.html("profiles/zhang/index.html")
     # A new address of the linked profile is a new about page.
     sample.write(
@@ -301,7 +301,7 @@ def test_an_edit_of_a_linked_document_leaves_the_pages_linking_to_it_alone_but_a
     _touch_later(sample.root / "content/profiles/zhang/index.md")
     _build(sample.root, cache)
     assert 'href="../profiles/zhang-xiao-ming/"' in about.read_text(encoding="utf-8")
-    _build(sample.root, BuildCache(), out=tmp_path / "clean")
+    _build(sample.root, BuildState(), out=tmp_path / "clean")
     assert _tree(sample.out) == _tree(tmp_path / "clean")
     # Gone, it is a problem of the page linking to it, though that page did not change; back, it is not
     # (the page is read again: its link was found broken when it was read).
@@ -317,7 +317,7 @@ def test_an_edit_of_a_linked_document_leaves_the_pages_linking_to_it_alone_but_a
 
 
 def test_a_new_profile_makes_its_lists_new_but_not_the_pages_of_other_documents(sample, tmp_path):
-    cache = BuildCache()
+    cache = BuildState()
     _build(sample.root, cache)
     untouched = ["profiles/zhang/index.html", "profiles/wang/poster/index.html", "activities/a/index.html", "about/index.html"]
     before = {rel: (sample.out / rel).stat().st_ino for rel in untouched}
@@ -327,8 +327,8 @@ def test_a_new_profile_makes_its_lists_new_but_not_the_pages_of_other_documents(
     # Every category page shows every category's count: the other category's page too.
     chips = sample.html("profiles/category/dao-de-mo-fan/index.html")
     assert re.search(r"劳动模范 <span class=\"count\">2</span>", chips)
-    assert cache.pages_rendered < 20
-    _build(sample.root, BuildCache(), out=tmp_path / "clean")
+    assert cache.render.rendered < 20
+    _build(sample.root, BuildState(), out=tmp_path / "clean")
     assert _tree(sample.out) == _tree(tmp_path / "clean")
 
 
@@ -336,10 +336,12 @@ def test_paths_come_back_from_the_cache_file_as_the_same_paths(tmp_path):
     # Paths are written as their text and made again from their parts (cache.py):
     # every kind of path a build keeps must come back equal, with its parts,
     # parent and hash, and be usable as a dict key next to a freshly made one.
-    from generator.cache import BuildCache, load_cache, save_cache
+    from generator.cache import load_cache, save_cache
+    from generator.site import SiteMemo
+    from generator.state import BuildState
 
     kinds = ["/", "/srv/站点/content/profiles/张晓明/index.md", "/a b/c.d", "content/slogans", "x", ".", "..", "../up"]
-    cache = BuildCache(slugs={k: k for k in kinds}, exports={"paths": [Path(k) for k in kinds]})
+    cache = BuildState(site=SiteMemo(slugs={k: k for k in kinds}), exports={"paths": [Path(k) for k in kinds]})
     path = tmp_path / "build.pickle"
     save_cache(cache, path)
     back = load_cache(path).exports["paths"]
@@ -410,7 +412,7 @@ def test_an_edit_of_a_profiles_text_leaves_the_pages_showing_it_as_a_card_alone(
             "<article>{{ p.name }}{{ p.body_html|safe }}</article>{% endfor %}{% endblock %}\n",
         )
     _profile(sample, "li", "李建国", category="劳动模范", day=3, tag="岗位建功", body=LONG.format(more="第一段后记。"))
-    cache = BuildCache()
+    cache = BuildState()
     _build(sample.root, cache)
     seen = _rendered(monkeypatch)
     _profile(sample, "li", "李建国", category="劳动模范", day=3, tag="岗位建功", body=LONG.format(more="新增的一段后记。"))
@@ -435,7 +437,7 @@ def test_an_edit_of_a_profiles_text_leaves_the_pages_showing_it_as_a_card_alone(
         "tags/gang-wei-jian-gong/index.html",
     } <= set(seen)
     assert "honors/index.html" not in seen
-    clean = _build(sample.root, BuildCache(), out=sample.root / "clean")
+    clean = _build(sample.root, BuildState(), out=sample.root / "clean")
     assert clean.pages_rendered and _tree(sample.out) == _tree(sample.root / "clean")
 
 
@@ -445,7 +447,7 @@ def test_a_new_profile_reaches_the_pages_of_its_neighbours_not_of_its_whole_cate
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
     for day in range(1, 10):
         _profile(site, f"p{day}", f"典型{day}号", day=day)
-    cache = BuildCache()
+    cache = BuildState()
     _build(site.root, cache)
     middle = site.html("profiles/p5/index.html").split('id="by-related"')[1]
     assert [n for n in range(1, 10) if f"典型{n}号" in middle] == [3, 4, 6, 7]
@@ -458,7 +460,7 @@ def test_a_new_profile_reaches_the_pages_of_its_neighbours_not_of_its_whole_cate
     # Same day as p9, p10 comes first (by slug): the two after it, p9 and p8, now
     # show it; the pages of p7 and older show the same four as before.
     assert sorted(own) == ["profiles/p10/index.html", "profiles/p8/index.html", "profiles/p9/index.html"]
-    clean = _build(site.root, BuildCache(), out=site.root / "clean")
+    clean = _build(site.root, BuildState(), out=site.root / "clean")
     assert clean.pages_rendered and _tree(site.out) == _tree(site.root / "clean")
 
 
@@ -467,7 +469,7 @@ def test_a_new_profile_without_honours_leaves_the_honours_board_alone(sample, mo
         "content/profiles/liu/index.md",
         "---\nname: 刘红梅\ncategory: 道德模范\ndate: 2024-03-04\nhonors:\n  - {title: 十堰市道德模范, year: 2023, level: 市级}\n---\n事迹。\n",
     )
-    cache = BuildCache()
+    cache = BuildState()
     _build(sample.root, cache)
     seen = _rendered(monkeypatch)
     _profile(sample, "zhao", "赵海涛", category="劳动模范", day=4, tag="岗位建功")
@@ -491,7 +493,7 @@ def test_a_poster_that_shows_the_related_profiles_follows_their_cards(sample):
         '{% extends "base.html" %}{% block main %}<h1>{{ profile.name }}</h1>'
         '{% for p in related %}<p class="near">{{ p.name }}</p>{% endfor %}{% endblock %}\n',
     )
-    cache = BuildCache()
+    cache = BuildState()
     _build(sample.root, cache)
     assert "王秀兰" in sample.html("profiles/zhang/poster/index.html")
     _profile(sample, "wang", "王秀英", day=2)

@@ -1,4 +1,4 @@
-"""Extras made from pieces an earlier build kept (BuildCache.exports): a rebuild
+"""Extras made from pieces an earlier build kept (BuildState.exports): a rebuild
 gives the bytes of a clean build, and a piece whose inputs changed (base_url,
 a date, the clock, the time zone) is never reused."""
 
@@ -16,12 +16,12 @@ from test_extras import BASE, EPOCH, write_sample
 
 from generator import exports, feeds
 from generator.build import build, check_site
-from generator.cache import BuildCache
 from generator.config import load_config
 from generator.exports import json_document, json_document_from, json_item_text
 from generator.extras import build_extras
 from generator.feeds import _url_entry, _urlset
 from generator.problems import Problems
+from generator.state import BuildState
 
 
 def extras_of(tree: dict[str, bytes]) -> dict[str, bytes]:
@@ -62,7 +62,7 @@ def edit(path, old: str, new: str) -> None:
 def test_a_rebuild_after_one_edit_writes_the_extras_of_a_clean_build(site, tmp_path, monkeypatch, kept):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     write_sample(site)
-    cache = BuildCache() if kept == "in memory" else None  # None: the command line's cache file
+    cache = BuildState() if kept == "in memory" else None  # None: the command line's cache file
 
     def run(out=None, with_cache=cache):
         problems = Problems(rel_to=site.root)
@@ -76,7 +76,7 @@ def test_a_rebuild_after_one_edit_writes_the_extras_of_a_clean_build(site, tmp_p
     run()
     monkeypatch.setattr(exports, "profile_json", real)
     assert made == ["zhang-san"]  # the other profile's item came from the cache
-    run(tmp_path / "clean", BuildCache())
+    run(tmp_path / "clean", BuildState())
     ours, clean = extras_of(output_tree(site.out)), extras_of(output_tree(tmp_path / "clean"))
     assert len(ours) == 10 and ours == clean
     assert "最后一个回家".encode() in ours["api/profiles.json"] and "最后一个回家".encode() in ours["feed.xml"]
