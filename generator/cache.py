@@ -21,11 +21,13 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path, PosixPath
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .fingerprint import digest
 from .quick import code_stamp
-from .state import BuildState, Shard
+
+if TYPE_CHECKING:  # at run time imported when a cache is read or written: the no-change check needs none of the stages
+    from .state import BuildState, Shard
 
 
 def cache_file(cache_dir: Path, output_dir: Path) -> Path:
@@ -109,6 +111,8 @@ def load_cache(path: Path, freeze: bool = False) -> BuildState:
     """The state saved by the last build, or an empty one when there is none
     usable (missing, truncated, another version, a shard missing): never an error.
     `freeze`: leave its objects frozen (gc.freeze), for the caller to unfreeze."""
+    from .state import BuildState
+
     try:
         with _no_collection(freeze):
             with open(path, "rb") as f:
