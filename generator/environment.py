@@ -150,15 +150,14 @@ def make_environment(
 
         return Markup(doc_link.sub(link, body_image.sub(swap, html_text)))
 
-    by_file = site.by_file
     doc_link = re.compile(r'href="' + re.escape(LINK_SCHEME) + r'([^"#]+)(#[^"]*)?"')
 
     def link(m: re.Match[str]) -> str:
-        target = by_file.get(m.group(1))
-        if target is None:  # checked before the gate; cannot happen in a successful build
+        address = site.address_of_file(m.group(1))
+        if address is None:  # checked before the gate; cannot happen in a successful build
             return 'href="#"'
-        fragment = "" if "#" in target.url else (m.group(2) or "")
-        return f'href="{escape(url(target.url))}{fragment}"'
+        fragment = "" if "#" in address or m.group(1) in site.unlisted else (m.group(2) or "")
+        return f'href="{escape(url(address))}{fragment}"'
 
     env.url, env.abs_url, env.qr_svg, env.base_path = url, abs_url, qr_svg, base_path
     env.globals.update(

@@ -62,7 +62,7 @@ class SiteLinks:
 
     @classmethod
     def for_site(cls, site: SiteModel) -> SiteLinks:
-        documents = MappingProxyType({path: d.url for path, d in site.by_file.items()})
+        documents = MappingProxyType({**site.unlisted, **{path: d.url for path, d in site.by_file.items()}})
         return cls.from_base_url(site.config.base_url, documents)
 
     @classmethod

@@ -174,7 +174,6 @@ def _versions(site: SiteModel, base: Callable[[Doc], str]) -> Callable[[Doc], st
     linked document is there is part of the version (fingerprint.presence): an edit
     of it does not make every page that shows a document linking to it new."""
     known: dict[int, str] = {}
-    by_file = site.by_file
 
     def version_of(doc: Doc) -> str:
         version = known.get(id(doc))
@@ -186,8 +185,8 @@ def _versions(site: SiteModel, base: Callable[[Doc], str]) -> Callable[[Doc], st
             elif isinstance(doc, Slogan):
                 version += "+" if doc.shown_at(site.now) else "-"
             if doc.links:
-                linked = (by_file.get(t.as_posix()) for t, _, _ in doc.links)
-                version = "\0".join((version, *(d.url if d is not None else "" for d in linked)))
+                linked = (site.address_of_file(t.as_posix()) for t, _, _ in doc.links)
+                version = "\0".join((version, *(address or "" for address in linked)))
             known[id(doc)] = version
         return version
 

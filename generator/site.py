@@ -109,6 +109,14 @@ class SiteModel:
     # The documents by their file (resolved, posix), for bodies that link to
     # another document; empty when no body does (resolving every path costs).
     by_file: Mapping[str, Doc] = field(default_factory=dict, compare=False, repr=False)
+    # Slogan files a body links to that are not on the site now (their window
+    # has not opened or has closed): such a link goes to the slogans page.
+    unlisted: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def address_of_file(self, path: str) -> str | None:
+        """The address a body's link to the content file `path` (posix) goes to."""
+        doc = self.by_file.get(path)
+        return doc.url if doc is not None else self.unlisted.get(path)
 
     @property
     def featured(self) -> tuple[Profile, ...]:
@@ -149,7 +157,7 @@ def build_site_model(config: Config, content: Content, now: datetime, problems: 
 
     _check_collisions(content, problems)
     by_file = _linked_files(content, config.content_dir)
-    _check_links(content, by_file, problems)
+    unlisted = _check_links(by_file, config.content_dir, problems)
     categories = tuple(
         Term(name, slug, urls.category(slug), profiles=tuple(p for p in content.profiles if p.category == name))
         for name, slug in _unique_slugs(config.categories, slug)
@@ -191,6 +199,7 @@ def build_site_model(config: Config, content: Content, now: datetime, problems: 
         current_slogans=tuple(s for s in content.slogans if s.shown_at(now)),
         slogans_ahead=content.slogans_ahead,
         by_file=by_file,
+        unlisted=unlisted,
     )
 
 
@@ -243,12 +252,26 @@ def _linked_files(content: Content, content_dir: Path) -> dict[str, Doc]:
     return {real(d.source): d for d in docs}
 
 
-def _check_links(content: Content, by_file: dict[str, Doc], problems: Problems) -> None:
-    """A link to another Markdown file must reach a published document (and its heading)."""
+def _check_links(by_file: dict[str, Doc], content_dir: Path, problems: Problems) -> dict[str, str]:
+    """A link to another Markdown file must reach a published document (and its
+    heading). A slogan comes and goes by its dates, and nobody is there to
+    mend a link the day it goes: a link to a slogan not on the site now goes
+    to the slogans page, with a warning. Returns those slogan files."""
+    slogans = os.path.realpath(content_dir / "slogans").replace(os.sep, "/") + "/"
+    unlisted: dict[str, str] = {}
     for doc in by_file.values():
         for target, fragment, line in doc.links:
             other = by_file.get(target.as_posix())
-            if other is None:
+            if other is None and target.as_posix().startswith(slogans) and target.is_file():
+                unlisted[target.as_posix()] = urls.SLOGANS
+                problems.warn(
+                    doc.source,
+                    line,
+                    "正文 body",
+                    f"链接的标语 {target.name} 现在不在网站上（未到或已过展示期），链接改为指向宣传标语页 (slogan not shown now)",
+                    "标语有自己的展示期；想一直链接，就链接到宣传标语页",
+                )
+            elif other is None:
                 problems.error(
                     doc.source,
                     line,
@@ -264,6 +287,7 @@ def _check_links(content: Content, by_file: dict[str, Doc], problems: Problems) 
                     f"{target.name} 里没有小标题“{fragment}” (broken anchor)",
                     "链接写成 [文字](文件.md#小标题文字)",
                 )
+    return unlisted
 
 
 def _check_collisions(content: Content, problems: Problems) -> None:

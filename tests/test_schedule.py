@@ -264,3 +264,31 @@ def test_a_slogan_starting_at_an_hour_is_published_by_the_first_build_after_it(s
     assert "没有改动" in capsys.readouterr().out and "文明实践" not in site.html("slogans/index.html")
     _build_at(site, monkeypatch, TODAY + 6 * 3600 + 60)  # 18:01, no file touched
     assert "文明实践" in site.html("slogans/index.html") and "文明实践" in site.html("api/slogans.json")
+
+
+def test_a_link_to_a_slogan_follows_it_to_the_slogans_page_after_its_window_without_failing_the_build(site, monkeypatch, capsys):
+    # A daily build nobody watches must not start failing the day a linked slogan's window
+    # closes: the link goes to the slogans page, with a warning naming the file and line.
+    site.write("content/slogans/雷锋.md", "---\ntext: 学习雷锋 奉献他人\nuntil: 2026-12-05\n---\n")
+    site.write(
+        "content/profiles/王秀兰.md",
+        "---\nname: 王秀兰\ncategory: 道德模范\ndate: 2026-11-01\n---\n她常说：[学习雷锋](../slogans/雷锋.md)。\n",
+    )
+    page = "profiles/wang-xiu-lan/index.html"
+    _build_at(site, monkeypatch, TODAY)
+    assert 'href="../../slogans/#lei-feng"' in site.html(page)
+    assert "现在不在网站上" not in capsys.readouterr().err
+    _build_at(site, monkeypatch, TODAY + 10 * 86400)  # after its window
+    assert 'href="../../slogans/"' in site.html(page) and "lei-feng" not in site.html(page)
+    err = capsys.readouterr().err
+    assert "content/profiles/王秀兰.md:6: 警告 warning [正文 body]: 链接的标语 雷锋.md 现在不在网站上" in err
+    # Outside the site (the feed, the JSON export) the link is absolute, to the same page.
+    base = json.loads((site.out / "api/profiles.json").read_text(encoding="utf-8"))["items"][0]["url"].split("profiles/")[0]
+    assert f'href="{base}slogans/"' in json.loads((site.out / "api/profiles.json").read_text(encoding="utf-8"))["items"][0]["body_html"]
+
+
+def test_a_link_to_a_draft_profile_still_fails_the_build(site, capsys):
+    site.write("content/profiles/草稿.md", "---\nname: 草稿人\ncategory: 道德模范\ndate: 2026-11-01\ndraft: true\n---\n")
+    site.write("content/profiles/王秀兰.md", "---\nname: 王秀兰\ncategory: 道德模范\ndate: 2026-11-01\n---\n见[草稿](草稿.md)。\n")
+    assert site.run("build") == 1
+    assert "没有发布" in capsys.readouterr().err
