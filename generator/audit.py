@@ -36,10 +36,10 @@ from .config import Config
 from .models import Doc
 from .placeholders import check_scaffold_text, check_settings
 from .problems import BuildFailed, Problems
-from .publish import work_folder
 from .site import SiteModel
 from .sources import SourceFile, decode
 from .state import BuildState
+from .workdir import work_folder
 
 MAX_SHOWN = 20  # findings listed per rule; the rest are counted
 

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,22 +23,24 @@ from pathlib import Path
 
 from . import __version__, quick, urls
 from .cache import cache_file, load_cache, save_cache
-from .config import Config, builtin_theme_dir
+from .config import Config
+from .environment import hash_assets, theme_assets
 from .extras import build_extras
 from .fingerprint import digest, file_id, stamp
 from .images import ImageCache, PublishedImage, plan_images, publish_images, terminal_progress
-from .inputs import Scan, scan_folders, scan_inputs
+from .inputs import Scan, scan_inputs
 from .kiosk import render_kiosks, slogans_ahead_shown
 from .load import Content, load_content
 from .models import ImageRef
 from .placeholders import check_settings
 from .problems import BuildFailed, Problem, Problems
-from .publish import BuildLocked, OutputLock, Release, ReleaseRecord, build_id_of, link_or_copy, overlay_for
+from .publish import Release, ReleaseRecord, build_id_of, overlay_for
 from .quick import build_time
 from .render import PageEntry, PagePlan, Theme, plan_pages, render_pages, template_stamps
-from .search import BUNDLE, RECENT, SHARDS_FILE, IndexState, IndexWork, index_release
+from .search import BUNDLE, RECENT, SHARDS_FILE, IndexState, IndexWork, carry_index, index_release, set_aside_index
 from .site import SiteModel, build_site_model
 from .state import BuildState
+from .workdir import BuildLocked, OutputLock, check_output_location
 
 # Pages carrying this are indexed for search (see search.py).
 _MARKER = b"data-pagefind-body"
@@ -98,7 +98,7 @@ def check_site(
     now = build_time().astimezone(config.tz)
     content = load_content(config, now, problems, scan or scan_inputs(config), state.load if state is not None else None)
     site = build_site_model(config, content, now, problems, state.site.slugs if state is not None else None)
-    _check_output_location(config, problems)
+    check_output_location(config, problems)
     check_settings(config, problems)  # sample values that would go live on every page
     return site, content
 
@@ -135,7 +135,7 @@ def build(config: Config, problems: Problems, state: BuildState | None = None, o
             content = load_content(config, now, problems, scan, state.load)
         with timed("关联 site model"):
             site = build_site_model(config, content, now, problems, state.site.slugs)
-            _check_output_location(config, problems)
+            check_output_location(config, problems)
             check_settings(config, problems)
         with timed("图片计划 image plan"):
             image_cache = ImageCache(config.cache_dir)
@@ -309,7 +309,7 @@ class _ReleaseWriter:
             self.config.output_dir, self.config.cache_dir, self.problems, over, record.files if record else None, self.spare
         )
         try:
-            self.previous_index = _set_aside_index(self.release)
+            self.previous_index = set_aside_index(self.release.dir) if self.release.reused else None
             yield self.release
         except BaseException:
             self.background.shutdown(cancel_futures=True)  # waits for Pagefind: nothing may write into the folder discarded next
@@ -407,7 +407,7 @@ class _ReleaseWriter:
             self.shards = self._index()
         elif self.release.over is None:
             # serve's first build: keep the live index, serve refreshes it afterwards.
-            _carry_search_index(self.config.output_dir, self.release.dir)
+            carry_index(self.config.output_dir, self.release.dir)
 
     def commit(self) -> _Outcome:
         """build.json last, then the release goes live (swapped in whole or laid over)."""
@@ -485,57 +485,3 @@ def _live_release_intact(config: Config, state: BuildState, inputs: str, search:
         return False
     prefix = str(live) + os.sep
     return all(file_id(prefix + rel) == fid for rel, (_, fid) in record.files.items())
-
-
-def _set_aside_index(release: Release) -> Path | None:
-    """A reused release folder still holds the index it was published with:
-    set aside, so index_release starts from an empty pagefind/ (and finds
-    site content there as a collision) and can move back unchanged shards.
-    What stays there is pruned with the other files of the old release."""
-    index = release.dir / BUNDLE
-    if not release.reused or not index.is_dir() or index.is_symlink():
-        return None
-    aside = release.dir / f".{BUNDLE}-old"
-    if aside.exists():
-        shutil.rmtree(aside)
-    index.rename(aside)
-    return aside
-
-
-def _carry_search_index(live: Path, release_dir: Path) -> None:
-    index = live / BUNDLE
-    if index.is_dir() and not (release_dir / BUNDLE).exists():
-        shutil.copytree(index, release_dir / BUNDLE, copy_function=link_or_copy)
-
-
-def hash_assets(assets: dict[str, bytes]) -> dict[str, str]:
-    """The version each asset's URL carries (?v=…) in every page."""
-    return {rel: hashlib.sha256(data).hexdigest()[:10] for rel, data in assets.items()}
-
-
-def theme_assets(config: Config, scan: Scan | None = None) -> dict[str, bytes]:
-    """Theme assets (CSS, JS, icons) for assets/, by path below it; a site's own
-    file wins over the built-in one. `scan`: the inputs' walk, else the two
-    assets folders are walked now."""
-    roots = (config.templates_dir / "assets", builtin_theme_dir() / "assets")
-    scan = scan or scan_folders(roots)
-    assets: dict[str, bytes] = {}
-    for root in roots:
-        for rel, path in scan.files_below(root):
-            if rel not in assets:
-                assets[rel] = path.read_bytes()
-    return assets
-
-
-def _check_output_location(config: Config, problems: Problems) -> None:
-    out, site, content = config.output_dir, config.site_dir, config.content_dir
-    if out == site or out in site.parents or out.is_relative_to(content):
-        problems.error(
-            "site.toml",
-            0,
-            "--out",
-            f"输出文件夹 {out} 不能是网站文件夹、content 或它们的上级 (unsafe output folder)",
-            "用默认的 output/，或另选一个空文件夹",
-        )
-    elif out.exists() and (out.is_symlink() or not out.is_dir()):
-        problems.error("site.toml", 0, "--out", f"输出位置 {out} 不是文件夹", "删除或改名这个文件，或另选输出文件夹")

@@ -12,6 +12,7 @@ render.py and kiosk.py render with it; nothing here writes a file.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -25,8 +26,9 @@ import jinja2
 import zxingcpp
 from markupsafe import Markup, escape
 
-from .config import MenuItem, builtin_theme_dir
+from .config import Config, MenuItem, builtin_theme_dir
 from .images import PublishedImage
+from .inputs import Scan, scan_folders
 from .models import Activity, ImageRef
 from .sanitize import IMAGE_SCHEME, LINK_SCHEME
 from .site import SiteModel
@@ -296,3 +298,22 @@ def _menu(site: SiteModel) -> tuple[MenuItem, ...]:
     ]
     items += [MenuItem(p.title, p.url) for p in site.pages if p.menu]
     return tuple(items) + site.config.menu
+
+
+def hash_assets(assets: dict[str, bytes]) -> dict[str, str]:
+    """The version each asset's URL carries (?v=…) in every page."""
+    return {rel: hashlib.sha256(data).hexdigest()[:10] for rel, data in assets.items()}
+
+
+def theme_assets(config: Config, scan: Scan | None = None) -> dict[str, bytes]:
+    """Theme assets (CSS, JS, icons) for assets/, by path below it; a site's own
+    file wins over the built-in one. `scan`: the inputs' walk, else the two
+    assets folders are walked now."""
+    roots = (config.templates_dir / "assets", builtin_theme_dir() / "assets")
+    scan = scan or scan_folders(roots)
+    assets: dict[str, bytes] = {}
+    for root in roots:
+        for rel, path in scan.files_below(root):
+            if rel not in assets:
+                assets[rel] = path.read_bytes()
+    return assets

@@ -13,9 +13,9 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from .build import hash_assets, site_images, theme_assets
+from .build import site_images
 from .config import Config
-from .environment import make_environment
+from .environment import hash_assets, make_environment, theme_assets
 from .images import ImageCache, plan_images
 from .load import MARKDOWN_SUFFIXES, content_of, is_published, load_document
 from .models import Doc, Slogan

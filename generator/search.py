@@ -445,3 +445,26 @@ def _pagefind_binary() -> tuple[Path | None, bool]:
 def _pagefind_env() -> dict[str, str]:
     """Pagefind also reads PAGEFIND_* variables: only the command line applies."""
     return {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
+
+
+def set_aside_index(release_dir: Path) -> Path | None:
+    """A reused release folder (publish.py) still holds the index it was
+    published with: set aside, so index_release starts from an empty
+    pagefind/ (and finds site content there as a collision) and can move back
+    unchanged shards. What stays there is pruned with the other files of the
+    old release."""
+    index = release_dir / BUNDLE
+    if not index.is_dir() or index.is_symlink():
+        return None
+    aside = release_dir / f".{BUNDLE}-old"
+    if aside.exists():
+        shutil.rmtree(aside)
+    index.rename(aside)
+    return aside
+
+
+def carry_index(live: Path, release_dir: Path) -> None:
+    """The live index into a release that makes none (serve's first build: it refreshes the index after)."""
+    index = live / BUNDLE
+    if index.is_dir() and not (release_dir / BUNDLE).exists():
+        shutil.copytree(index, release_dir / BUNDLE, copy_function=link_or_copy)

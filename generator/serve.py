@@ -20,7 +20,9 @@ import posixpath
 import socket
 import sys
 import threading
+import time
 import urllib.parse
+from dataclasses import dataclass, field
 from html import escape as html_escape
 from pathlib import Path
 
@@ -28,7 +30,8 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from .config import Config
-from .watch import CHANGES, Rebuilder, ReloadState, _Events, page_url
+from .problems import Problem
+from .watch import CHANGES, MAX_CHANGED_URLS, PAINT_SECONDS, Rebuilder, _Events, page_url
 
 POLL_TIMEOUT_SECONDS = 25.0
 RELOAD_PATH = "__bangyang/"
@@ -47,6 +50,80 @@ for _ext, _type in {
     ".pf_meta": "application/octet-stream",
 }.items():
     mimetypes.add_type(_type, _ext)
+
+
+@dataclass
+class ReloadState:
+    """What the server shows: the epoch of the last build, its problems, and
+    for each recent epoch the URL paths of the pages it changed (None: not
+    known, every open page reloads)."""
+
+    epoch: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    ok: bool = True
+    condition: threading.Condition = field(default_factory=threading.Condition)
+    changes: dict[int, frozenset[str] | None] = field(default_factory=dict)
+    pollers: int = 0  # open pages waiting for the next epoch
+    awaited: frozenset[str] = frozenset()  # pages an express publish changed, until one is reloaded
+    awaited_epoch: int = -1
+    reloaded: threading.Event = field(default_factory=threading.Event)
+
+    HISTORY = 256  # epochs whose changes are kept; a page older than that reloads
+
+    def publish(self, ok: bool, problems: list[Problem], changed: set[str] | frozenset[str] | None = None) -> None:
+        with self.condition:
+            self.epoch += 1
+            self.ok = ok
+            self.problems = problems
+            self.changes[self.epoch] = frozenset(changed) if changed is not None else None
+            self.changes.pop(self.epoch - self.HISTORY, None)
+            self.condition.notify_all()
+
+    def changed_since(self, since: int) -> list[str] | None:
+        """The pages changed after epoch `since` up to now (None: not known)."""
+        if since < 0 or since > self.epoch or since < self.epoch - self.HISTORY:
+            return None  # a page from before this server, or too old
+        union: set[str] = set()
+        for epoch in range(since + 1, self.epoch + 1):
+            part = self.changes.get(epoch)
+            if part is None:
+                return None
+            union |= part
+        return sorted(union) if len(union) <= MAX_CHANGED_URLS else None
+
+    def wait_newer(self, epoch: int, timeout: float, since: int = -1, page: str = "") -> dict:
+        if since >= self.awaited_epoch >= 0 and page in self.awaited:
+            self.reloaded.set()  # a page the express path changed runs its new version
+        with self.condition:
+            self.pollers += 1
+            try:
+                self.condition.wait_for(lambda: self.epoch != epoch, timeout=timeout)
+            finally:
+                self.pollers -= 1
+            return {
+                "epoch": self.epoch,
+                "ok": self.ok,
+                "changed": self.changed_since(since),
+                "problems": [
+                    {"path": p.path, "line": p.line, "field": p.field, "message": p.message, "hint": p.hint} for p in self.problems
+                ],
+            }
+
+    def publish_express(self, urls: frozenset[str]) -> bool:
+        """Publish pages the express path wrote; True when an open page was
+        waiting (and may now reload: see `wait_for_reload`)."""
+        with self.condition:
+            waiting = self.pollers > 0
+            self.reloaded.clear()
+            self.awaited, self.awaited_epoch = urls, self.epoch + 1
+        self.publish(True, [], urls)
+        return waiting
+
+    def wait_for_reload(self, seconds: float) -> None:
+        """Until a reloaded page polls again (its scripts ran, its styles are
+        in) or `seconds` have passed, and a moment to paint."""
+        if self.reloaded.wait(seconds):
+            time.sleep(PAINT_SECONDS)
 
 
 def _reload_script(base: str) -> bytes:

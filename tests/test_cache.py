@@ -15,8 +15,8 @@ from conftest import output_tree
 from generator.build import BuildOptions, build
 from generator.config import load_config
 from generator.problems import BuildFailed, Problems
-from generator.publish import work_folder
 from generator.state import BuildState
+from generator.workdir import work_folder
 
 P = "---\nname: {name}\ncategory: {category}\ndate: 2024-03-0{day}\ntags: [{tag}]\n---\n{body}\n"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.publish import spare_path, work_folder
+from generator.workdir import spare_path, work_folder
 
 GOOD = "---\nname: 张晓明\ncategory: 道德模范\ndate: 2024-03-05\n---\n二十年坚守公路养护一线。\n"
 

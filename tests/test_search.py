@@ -20,8 +20,8 @@ import pytest
 from generator import search
 from generator.config import Config, load_config
 from generator.problems import Problems
-from generator.publish import work_folder
 from generator.search import ZWSP, index_release, split_han
+from generator.workdir import work_folder
 
 # --- the index ------------------------------------------------------------------
 

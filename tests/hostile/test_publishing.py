@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import publish
-from generator.publish import OutputLock, work_folder
+from generator import publish, workdir
+from generator.workdir import OutputLock, work_folder
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1795838400"}
 
@@ -113,7 +113,7 @@ def test_a_second_build_waits_for_the_first(site, capsys, monkeypatch):
 
 def test_a_build_that_cannot_get_the_lock_refuses_with_a_message(site, capsys, monkeypatch):
     site.write("content/profiles/a.md", "---\nname: 甲\ncategory: 道德模范\ndate: 2024-03-05\n---\n")
-    monkeypatch.setattr(publish, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(workdir, "LOCK_WAIT_SECONDS", 0.3)
     monkeypatch.setattr(OutputLock.__init__, "__defaults__", (0.3, None))
     with OutputLock(site.out, site.root / ".bangyang-cache"):
         assert site.run("build") == 1
