@@ -96,11 +96,30 @@ def check_site(
     """Everything before the gate: read, validate, relate. Writes nothing.
     `scan`: the input files as a walk just found them (inputs.py), else walked now."""
     now = build_time().astimezone(config.tz)
-    content = load_content(config, now, problems, scan or scan_inputs(config), state.load if state is not None else None)
+    scan = scan or scan_inputs(config)
+    content = load_content(config, now, problems, scan, state.load if state is not None else None)
     site = build_site_model(config, content, now, problems, state.site.slugs if state is not None else None)
+    check_the_rest(config, scan, problems)
+    return site, content
+
+
+def check_the_rest(config: Config, scan: Scan, problems: Problems) -> None:
+    """What else must be right before anything is written: where the output
+    goes, sample settings left in, and static files that cannot be published."""
     check_output_location(config, problems)
     check_settings(config, problems)  # sample values that would go live on every page
-    return site, content
+    content = config.content_dir.resolve()
+    for rel, path in scan.files_below(config.content_dir / "static"):
+        if not path.resolve().is_relative_to(content):
+            problems.error(path, 0, "", "静态文件是指向 content 之外的链接 (symlink outside content/)", "请复制文件本身")
+        elif rel.split("/", 1)[0] == BUNDLE:
+            problems.error(
+                path,
+                0,
+                "",
+                f"输出文件夹 {BUNDLE}/ 已被网站内容占用，搜索索引无法写入 (output folder {BUNDLE}/ is taken)",
+                f"把 content/static/{BUNDLE}/ 改名",
+            )
 
 
 def site_images(site: SiteModel) -> list[ImageRef]:
@@ -135,8 +154,7 @@ def build(config: Config, problems: Problems, state: BuildState | None = None, o
             content = load_content(config, now, problems, scan, state.load)
         with timed("关联 site model"):
             site = build_site_model(config, content, now, problems, state.site.slugs)
-            check_output_location(config, problems)
-            check_settings(config, problems)
+            check_the_rest(config, scan, problems)
         with timed("图片计划 image plan"):
             image_cache = ImageCache(config.cache_dir)
             image_plan = plan_images(site_images(site), problems, image_cache, config.image_widths, config.avif)
@@ -389,11 +407,7 @@ class _ReleaseWriter:
         )
 
     def write_static(self) -> None:
-        content = self.config.content_dir.resolve()
-        for rel, path in self.static:
-            if not path.resolve().is_relative_to(content):
-                self.problems.error(path, 0, "", "静态文件是指向 content 之外的链接 (symlink outside content/)", "请复制文件本身")
-                continue
+        for rel, path in self.static:  # checked before the gate (check_the_rest)
             self.release.copy(rel, path, f"content/static/{rel}")
 
     def write_extras(self) -> None:

@@ -36,6 +36,7 @@ RESERVED = frozenset(
         "api",
         "assets",
         "media",
+        "pagefind",
         "feed.xml",
         "sitemap.xml",
         "robots.txt",

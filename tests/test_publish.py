@@ -549,3 +549,22 @@ def test_the_spare_and_the_lock_earlier_versions_kept_beside_the_output_are_remo
     assert sorted(p.name for p in www.iterdir()) == ["wenming"]
     assert sorted(p.name for p in site.root.iterdir()) == [".bangyang-cache", "content", "output", "site.toml"]
     assert (keep / "important.txt").read_text(encoding="utf-8") == "别删"
+
+
+def test_static_files_that_cannot_be_published_are_found_before_anything_is_written(site, tmp_path, capsys):
+    # check never writes, so it sees only what is found before the gate: these used to
+    # pass check and fail the build halfway, after the images were made.
+    site.write("content/profiles/张伟.md", "---\nname: 张伟\ncategory: 身边好人\ndate: 2024-03-01\n---\n坚守养护一线三十年。\n")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("机密", encoding="utf-8")
+    (site.root / "content/static").mkdir(parents=True, exist_ok=True)
+    (site.root / "content/static/linked.txt").symlink_to(outside)
+    site.write("content/static/pagefind/pagefind.js", "// 不是搜索索引\n")
+    site.write("content/pages/pagefind.md", "---\ntitle: 搜索说明\n---\n说明。\n")
+    assert site.run("check") == 1
+    err = capsys.readouterr().err
+    assert "content/static/linked.txt: 错误 error: 静态文件是指向 content 之外的链接" in err
+    assert "content/static/pagefind/pagefind.js: 错误 error: 输出文件夹 pagefind/ 已被网站内容占用" in err
+    assert "content/pages/pagefind.md: 错误 error [slug]: 网址 /pagefind/ 已被网站自身使用" in err
+    assert site.run("build") == 1
+    assert not site.out.exists()
