@@ -37,7 +37,7 @@ from .problems import BuildFailed, Problem, Problems
 from .publish import Release, ReleaseRecord, build_id_of, overlay_for
 from .quick import build_time
 from .render import PageEntry, PagePlan, Theme, plan_pages, render_pages, template_stamps
-from .search import BUNDLE, RECENT, SHARDS_FILE, IndexState, IndexWork, carry_index, index_release, set_aside_index
+from .search import BUNDLE, RECENT, IndexState, IndexWork, carry_index, index_release, set_aside_index
 from .site import SiteModel, build_site_model
 from .state import BuildState
 from .workdir import BuildLocked, OutputLock, check_output_location
@@ -165,7 +165,7 @@ def build(config: Config, problems: Problems, state: BuildState | None = None, o
 
         with _output_locked(config, problems, options.on_lock_wait):
             with timed("页面计划 page plan"):
-                writer = _ReleaseWriter(config, site, image_plan, state, problems, options, scan)
+                writer = _ReleaseWriter(config, site, image_plan, state, problems, replace(options, scan=scan))
             if writer.unchanged():
                 outcome = writer.unchanged_outcome()
             else:
@@ -191,9 +191,8 @@ def build(config: Config, problems: Problems, state: BuildState | None = None, o
                 if saved_at is not None and (writer.release is not None or state.load.parsed or state.load.removed):
                     save_cache(state, saved_at)
                 if saved_at is not None:
-                    _save_manifest(
-                        config, site, state, problems, scan.digest, quick.manifest_path(saved_at), outcome.pages, len(image_plan)
-                    )
+                    made = quick.Made(scan.digest, site.now, outcome.pages, len(image_plan))
+                    quick.record(quick.manifest_path(saved_at), config, problems, state, made)
             with timed("清理 clean up"):
                 writer.finish()  # the old release is being removed meanwhile; both finish under the lock
     finally:
@@ -266,11 +265,13 @@ class _ReleaseWriter:
         state: BuildState,
         problems: Problems,
         options: BuildOptions,
-        scan: Scan,
     ):
+        """`options.scan`: the inputs' walk this build made."""
         self.config, self.site, self.image_plan, self.state, self.problems = config, site, image_plan, state, problems
         self.search = options.search
         self.preview = options.preview
+        scan = options.scan
+        assert scan is not None
         self.assets = theme_assets(config, scan)
         live_prefix = str(config.output_dir) + os.sep
 
@@ -458,33 +459,6 @@ class _ReleaseWriter:
     def finish(self) -> None:
         if self.release is not None:
             self.release.finish()
-
-
-def _save_manifest(
-    config: Config, site: SiteModel, state: BuildState, problems: Problems, inputs: str, path: Path, pages: int, images: int
-) -> None:
-    """What lets the next command-line build see at a glance that nothing changed (quick.py)."""
-    files = [(rel, entry.file) for rel, entry in state.render.pages.items()]
-    if state.release is not None:
-        files += [(rel, fid) for rel, (_, fid) in state.release.files.items()]
-    for rel in (f"{BUNDLE}/pagefind.js", f"{BUNDLE}/{SHARDS_FILE}"):
-        fid = file_id(config.output_dir / rel)
-        if fid is not None:
-            files.append((rel, fid))
-    if state.release is None or any(fid is None for _, fid in files):
-        quick.forget(path)  # a file it could not name: no shortcut next time
-        return
-    moments = quick.moments_of(entry.doc for entry in state.load.docs.values())
-    manifest = quick.Manifest(
-        key=quick.settings_key(config, problems.rel_to),
-        inputs=inputs,
-        window=quick.time_window(moments, site.now),
-        files=[(rel, *fid) for rel, fid in files if fid is not None],
-        pages=pages,
-        images=images,
-        warnings=[problem.format() for problem in problems.warnings],
-    )
-    quick.save(path, manifest)
 
 
 def _live_release_intact(config: Config, state: BuildState, inputs: str, search: bool) -> bool:

@@ -38,9 +38,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from . import urls
 from .config import Config
+from .fingerprint import file_id
 from .inputs import Scan, file_stamp, scan_inputs
+
+if TYPE_CHECKING:  # the no-change check itself imports none of the stages
+    from .problems import Problems
+    from .state import BuildState
 
 MANIFEST_FORMAT = 1
 
@@ -121,6 +128,41 @@ def moments_of(docs: Iterable[object]) -> Iterable[datetime]:
             value = getattr(doc, name, None)
             if isinstance(value, datetime):
                 yield value
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a build that just ended made its release from, and of what size."""
+
+    inputs: str  # the digest of the inputs' walk, taken before anything was read
+    now: datetime  # the build time
+    pages: int
+    images: int
+
+
+def record(path: Path, config: Config, problems: Problems, state: BuildState, made: Made) -> None:
+    """What lets the next command-line build see at a glance that nothing changed."""
+    files = [(rel, entry.file) for rel, entry in state.render.pages.items()]
+    if state.release is not None:
+        files += [(rel, fid) for rel, (_, fid) in state.release.files.items()]
+    for rel in urls.SEARCH_ENTRIES:  # the search index's entry files, which no page or file record names
+        fid = file_id(config.output_dir / rel)
+        if fid is not None:
+            files.append((rel, fid))
+    if state.release is None or any(fid is None for _, fid in files):
+        forget(path)  # a file it could not name: no shortcut next time
+        return
+    moments = moments_of(entry.doc for entry in state.load.docs.values())
+    manifest = Manifest(
+        key=settings_key(config, problems.rel_to),
+        inputs=made.inputs,
+        window=time_window(moments, made.now),
+        files=[(rel, *fid) for rel, fid in files if fid is not None],
+        pages=made.pages,
+        images=made.images,
+        warnings=[problem.format() for problem in problems.warnings],
+    )
+    save(path, manifest)
 
 
 def save(path: Path, manifest: Manifest) -> None:

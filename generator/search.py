@@ -41,12 +41,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import urls
 from .config import Config
 from .fingerprint import file_id
 from .problems import Problems
 from .publish import link_or_copy
 
-BUNDLE = "pagefind"  # the folder inside the release, and its URL: /pagefind/
+BUNDLE = urls.SEARCH_INDEX  # the folder inside the release, and its URL: /pagefind/
 _TIMEOUT = 300  # seconds; a big site takes a few, a hung binary must not hang serve
 _INSTALL_HINT = "安装扩展版 Pagefind：pip install 'pagefind[extended]'"
 _MARKER = b"data-pagefind-body"
