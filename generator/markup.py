@@ -72,6 +72,15 @@ class _LocalRefs(Treeprocessor):
                 continue
             if not parts.path.lower().endswith((".md", ".markdown")):
                 continue
+            if _has_control(unquote(parts.path)):
+                ctx["problems"].error(
+                    ctx["path"],
+                    line,
+                    "正文 body",
+                    f"链接的文件名“{unquote(parts.path)}”里有控制字符 (control character in a path)",
+                    "链接其他内容时写相对路径，例如 [王秀兰](王秀兰.md)",
+                )
+                continue
             target = (ctx["path"].parent / unquote(parts.path)).resolve()
             self.renderer.linked.append(target)  # missing too: when it comes, the link is no longer broken
             if not target.is_relative_to(self.renderer.content_dir) or not target.is_file():
@@ -85,6 +94,11 @@ class _LocalRefs(Treeprocessor):
                 continue
             a.set("href", LINK_SCHEME + target.as_posix() + (f"#{parts.fragment}" if parts.fragment else ""))
             ctx["links"].append((target, unquote(parts.fragment), line))
+
+
+def _has_control(path: str) -> bool:
+    """A NUL or another control character: no file has one, and the system refuses to look one up."""
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in path)
 
 
 def _line_of(text: str, needle: str, body_line: int) -> int:
@@ -183,6 +197,11 @@ class MarkdownRenderer:
 
     def resolve_image(self, doc: Path, src: str, alt: str, field: str, line: int, problems: Problems) -> ImageRef | None:
         """A path written in a document → an ImageRef inside content/, or a problem."""
+        if _has_control(src):
+            problems.error(
+                doc, line, field, f"图片路径“{src}”里有控制字符 (control character in a path)", "只写图片的文件名，例如 photo.jpg"
+            )
+            return None
         if re.match(r"^[A-Za-z]:[\\/]", src) or src.startswith(("/", "\\", "file:")):
             problems.error(
                 doc, line, field, f"图片路径“{src}”是本机绝对路径 (absolute path)", "把图片复制到本文件旁边，只写文件名，例如 photo.jpg"

@@ -6,6 +6,7 @@ so one build reports everything at once. The CLI prints them sorted by file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,17 +21,27 @@ class Problem:
     warning: bool = False
 
     def format(self) -> str:
-        where = self.path or "site"
+        where = visible(self.path or "site")
         if self.line:
             where += f":{self.line}"
         label = "警告 warning" if self.warning else "错误 error"
         text = f"{where}: {label}"
         if self.field:
-            text += f" [{self.field}]"
-        text += f": {self.message}"
+            text += f" [{visible(self.field)}]"
+        text += f": {visible(self.message)}"
         if self.hint:
-            text += f"\n    提示 hint: {self.hint}"
+            text += f"\n    提示 hint: {visible(self.hint)}"
         return text
+
+
+# Control characters (C0 but tab, DEL, C1): a value echoed raw could retitle or
+# clear the clerk's terminal (ESC ] 0 ; … BEL, ESC [ 2 J). They are shown as \x.. instead.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` with every control character written out as \\xNN."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass

@@ -25,6 +25,10 @@ from .schema import HONOR_NAMES, KINDS, FieldSpec
 from .slugs import is_valid_slug, slugify
 from .sources import SourceFile
 
+# Dates a clerk means: a typo such as 2204 is caught, and a day after the last
+# (an end date's end) is always a date the calendar has.
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+
 _DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:(?:\s+|T)(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?"
@@ -128,6 +132,12 @@ class Validator:
                 else f"{month}月没有{int(d)}日，请核对日期"
             )
             self.error(key, f"日期“{text}”不存在 (impossible date)", hint)
+            return None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            hint = f"日期应在 {FIRST_YEAR} 年到 {LAST_YEAR} 年之间，请核对年份（例如 2024 误写成 2204）"
+            if key in ("until", "end"):
+                hint += f"；一直有效就不写 {key}"
+            self.error(key, f"年份 {day.year} 不像是真的日期 (implausible year)", hint)
             return None
         if hh is None:
             moment = datetime(day.year, day.month, day.day, tzinfo=self.config.tz)

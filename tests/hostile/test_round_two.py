@@ -1,0 +1,79 @@
+"""Hostile inputs of the second round: each was a traceback or an escape
+sequence on the clerk's terminal; each is now a located error, and the
+previous output stays as it was."""
+
+from __future__ import annotations
+
+import pytest
+
+PROFILE = "---\nname: 王秀兰\ncategory: 道德模范\ndate: 2024-03-05\n---\n正文。\n"
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def published(site):
+    site.write("content/profiles/王秀兰.md", PROFILE)
+    assert site.run("build") == 0
+    return _tree(site.out)
+
+
+@pytest.mark.parametrize(
+    "rel, text, where, said",
+    [
+        ("content/slogans/永远.md", "---\ntext: 讲文明 树新风\nuntil: 9999-12-31\n---\n", ":3: 错误 error [until]", "一直有效就不写 until"),
+        (
+            "content/activities/远.md",
+            "---\ntitle: 读书会\ntheme: 全民阅读\nstart: 9999-12-31\n---\n",
+            ":4: 错误 error [start]",
+            "1900 年到 2099 年",
+        ),
+        (
+            "content/profiles/张三.md",
+            "---\nname: 张三\ncategory: 道德模范\ndate: 2204-03-05\n---\n",
+            ":4: 错误 error [date]",
+            "2024 误写成 2204",
+        ),
+    ],
+    ids=["until-at-the-end-of-the-calendar", "start-at-the-end-of-the-calendar", "typo-year"],
+)
+def test_a_date_outside_the_years_a_clerk_means_is_a_located_error(site, capsys, published, rel, text, where, said):
+    site.write(rel, text)
+    assert site.run("build") == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "OverflowError" not in err
+    assert f"{rel}{where}: 年份" in err and said in err
+    assert _tree(site.out) == published
+
+
+@pytest.mark.parametrize(
+    "front, body, where, field",
+    [
+        ("", "![照片](a%00.jpg)\n", ":6: 错误 error [正文 body]: 图片路径“a\\x00.jpg”", "image"),
+        ("", "见[王秀兰](b%00.md)。\n", ":6: 错误 error [正文 body]: 链接的文件名“b\\x00.md”", "link"),
+        ('photo: "p.jpg\\0"\n', "", ":5: 错误 error [photo]: 图片路径“p.jpg\\x00”", "photo"),
+        ('gallery: ["a\\0.jpg"]\n', "", ":5: 错误 error [gallery[0]]: 图片路径“a\\x00.jpg”", "gallery"),
+    ],
+    ids=["body-image", "body-link", "photo", "gallery"],
+)
+def test_a_nul_in_a_path_is_a_located_error(site, capsys, published, front, body, where, field):
+    rel = "content/activities/读书会/index.md" if field == "gallery" else "content/profiles/张三/index.md"
+    head = "title: 读书会\ntheme: 全民阅读\nstart: 2024-04-23\n" if field == "gallery" else "name: 张三\ncategory: 道德模范\n"
+    date = "" if field == "gallery" else "date: 2024-03-05\n"
+    site.write(rel, f"---\n{head}{date}{front}---\n{body}")
+    assert site.run("build") == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "embedded null byte" not in err
+    assert f"{rel}{where}里有控制字符" in err
+    assert _tree(site.out) == published
+
+
+def test_escape_sequences_in_a_value_are_shown_not_sent_to_the_terminal(site, capsys):
+    # ESC ] 0 ; … BEL retitles a terminal and ESC [ 2 J clears it.
+    site.write("content/profiles/张三.md", '---\nname: 张三\ncategory: "\\e]0;PWNED\\a\\e[2J"\ndate: 2024-03-05\n---\n')
+    assert site.run("check") == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert "“\\x1b]0;PWNED\\x07\\x1b[2J”不是允许的类别" in err
