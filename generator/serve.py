@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import http.server
+import ipaddress
 import json
 import mimetypes
 import posixpath
@@ -165,6 +166,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _respond(self, head: bool) -> None:
         srv = self.server
+        host = self.headers.get("Host")
+        if host is not None and not srv.answers(host):
+            # DNS rebinding: a page of another site whose name now points here
+            # must not read the preview (or, later, write through the editor).
+            body = "预览服务器只回应本机地址 (this preview answers only its own address)".encode()
+            self._send(421, body, "text/plain; charset=utf-8", head)
+            return
         split = urllib.parse.urlsplit(self.path)
         raw_path = split.path
         base = srv.base_path
@@ -252,6 +260,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._send(status, data, ctype, head, extra)
 
 
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 class DevHTTPServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -298,6 +314,28 @@ class DevHTTPServer(http.server.ThreadingHTTPServer):
 
     def root(self) -> Path:
         return self.out_dir
+
+    def answers(self, host_header: str) -> bool:
+        """Whether a request's Host header names this server: its address, or
+        localhost for a loopback one; served on every interface (--host
+        0.0.0.0, a phone on the office network), any address written as
+        numbers. A name that only resolves here (DNS rebinding) never."""
+        host, port = self.server_address[:2]
+        text = host_header.strip().lower()
+        if text.startswith("["):  # [::1]:8000
+            name, _, rest = text[1:].partition("]")
+            given = rest[1:] if rest.startswith(":") else ""
+        elif text.count(":") == 1:
+            name, given = text.split(":")
+        else:
+            name, given = text, ""
+        if not name or (given or "80") != str(port):
+            return False
+        if name == host or (host in ("127.0.0.1", "::1") and name in ("localhost", "127.0.0.1", "::1")):
+            return True
+        if host in ("0.0.0.0", "::"):
+            return name == "localhost" or _is_ip(name)
+        return False
 
     def inject(self, html: bytes, epoch: int | None = None, url: str = "") -> bytes:
         epoch = self.state.epoch if epoch is None else epoch

@@ -634,3 +634,29 @@ def test_a_dropped_connection_is_quiet_and_a_handler_error_is_one_line(capsys):
         err = capsys.readouterr().err
         assert "Traceback" not in err
         assert ("request failed: KeyError" in err) is said, err
+
+
+def _get_as(server: DevServer, path: str, host_header: str) -> tuple[int, bytes]:
+    host, port = server.httpd.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    conn.putrequest("GET", path, skip_host=True)
+    conn.putheader("Host", host_header)
+    conn.endheaders()
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    return resp.status, body
+
+
+def test_a_request_for_another_host_name_is_refused(site, dev):
+    # DNS rebinding: a page of evil.example, its name now resolving to 127.0.0.1,
+    # must not read the preview (the editor will write through this server).
+    _write_profile(site)
+    server = dev()
+    port = server.httpd.server_address[1]
+    for name in (f"evil.example:{port}", f"127.0.0.1.evil.example:{port}", f"127.0.0.1:{port + 1}", ""):
+        status, body = _get_as(server, "/profiles/zhang/", name)
+        assert status == 421 and "张晓明" not in body.decode(), name
+    for name in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+        status, body = _get_as(server, "/profiles/zhang/", name)
+        assert status == 200 and "张晓明" in body.decode(), name
