@@ -39,6 +39,7 @@ from .quick import build_time
 from .render import PageEntry, PagePlan, Theme, plan_pages, render_pages, template_stamps
 from .search import BUNDLE, RECENT, IndexState, IndexWork, carry_index, index_release, set_aside_index
 from .site import SiteModel, build_site_model
+from .slugs import WINDOWS_RESERVED
 from .state import BuildState
 from .workdir import BuildLocked, OutputLock, check_output_location
 
@@ -112,6 +113,10 @@ def check_the_rest(config: Config, scan: Scan, problems: Problems) -> None:
     for rel, path in scan.files_below(config.content_dir / "static"):
         if not path.resolve().is_relative_to(content):
             problems.error(path, 0, "", "静态文件是指向 content 之外的链接 (symlink outside content/)", "请复制文件本身")
+        elif any(part.split(".", 1)[0].lower() in WINDOWS_RESERVED for part in rel.split("/")):
+            problems.error(
+                path, 0, "", "文件名是 Windows 保留的设备名，复制不到 Windows 电脑上 (reserved on Windows)", "给这个文件改个名字"
+            )
         elif rel.split("/", 1)[0] == BUNDLE:
             problems.error(
                 path,

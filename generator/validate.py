@@ -22,7 +22,7 @@ from .markup import IMAGE_SUFFIXES, MarkdownRenderer, cut_summary
 from .models import Activity, Doc, Honor, ImageRef, Page, Profile, Slogan
 from .problems import Problems
 from .schema import HONOR_NAMES, KINDS, FieldSpec
-from .slugs import is_valid_slug, slugify
+from .slugs import WINDOWS_RESERVED, is_valid_slug, slugify
 from .sources import SourceFile
 
 # Dates a clerk means: a typo such as 2204 is caught, and a day after the last
@@ -233,7 +233,13 @@ class Validator:
     def slug(self) -> str:
         explicit = self.text("slug")
         if explicit is not None:
-            if not is_valid_slug(explicit):
+            if explicit in WINDOWS_RESERVED:
+                self.error(
+                    "slug",
+                    f"网址名“{explicit}”是 Windows 保留的设备名，这样的文件夹复制不到 Windows 电脑上 (reserved on Windows)",
+                    f"换一个网址名，例如 slug: {explicit}-1",
+                )
+            elif not is_valid_slug(explicit):
                 self.error(
                     "slug",
                     f"网址名“{explicit}”只能用小写英文字母、数字和连字符 (invalid slug)",

@@ -77,3 +77,23 @@ def test_escape_sequences_in_a_value_are_shown_not_sent_to_the_terminal(site, ca
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err
     assert "“\\x1b]0;PWNED\\x07\\x1b[2J”不是允许的类别" in err
+
+
+def test_names_windows_keeps_for_devices_get_safe_addresses(site, capsys):
+    # profiles/con/ cannot be copied to a clerk's PC or a Windows intranet server.
+    for name in ("CON", "aux", "nul", "COM1"):
+        site.write(f"content/profiles/{name}.md", f"---\nname: {name}先生\ncategory: 道德模范\ndate: 2024-03-05\ntags: [CON]\n---\n")
+    assert site.run("build") == 0, capsys.readouterr().err
+    folders = {p.name for p in (site.out / "profiles").iterdir() if p.is_dir()}
+    assert {"con-1", "aux-1", "nul-1", "com1-1"} <= folders and not {"con", "aux", "nul", "com1"} & folders
+    assert (site.out / "tags/con-1/index.html").is_file() and not (site.out / "tags/con").exists()
+    assert "CON先生" in (site.out / "profiles/con-1/index.html").read_text(encoding="utf-8")
+
+
+def test_a_slug_or_static_file_named_for_a_windows_device_is_a_located_error(site, capsys):
+    site.write("content/profiles/张三.md", "---\nname: 张三\ncategory: 道德模范\ndate: 2024-03-05\nslug: con\n---\n")
+    site.write("content/static/docs/PRN.pdf", "%PDF-1.4\n")
+    assert site.run("check") == 1
+    err = capsys.readouterr().err
+    assert "content/profiles/张三.md:5: 错误 error [slug]: 网址名“con”是 Windows 保留的设备名" in err and "slug: con-1" in err
+    assert "content/static/docs/PRN.pdf: 错误 error: 文件名是 Windows 保留的设备名" in err
