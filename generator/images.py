@@ -17,6 +17,7 @@ Animated GIFs are published as their first frame.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -42,6 +43,21 @@ try:  # iPhone photos; optional so a missing wheel never breaks a build
     register_heif_opener()
 except ImportError:  # pragma: no cover
     pass
+
+# The formats a photo may be in. Pillow would otherwise try every format it
+# knows, EPS among them (run by Ghostscript where it is installed) and old
+# ones (ICO, PCX, TGA …) nobody photographs with: an untrusted file named
+# .jpg only ever reaches these decoders. MPO is how Pillow names a camera's
+# JPEG with a second, embedded picture.
+PHOTO_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF", "HEIF", "AVIF")
+
+
+@functools.cache
+def _photo_formats() -> tuple[str, ...]:
+    """PHOTO_FORMATS this Pillow can open (HEIF and AVIF come with plugins)."""
+    Image.init()
+    return tuple(f for f in PHOTO_FORMATS if f in Image.OPEN)
+
 
 # Pillow warns above this many pixels; we treat the warning as an error so a
 # crafted or absurd file never has its full bitmap allocated.
@@ -181,9 +197,9 @@ def _stamp(ref: ImageRef, cache: ImageCache, problems: Problems) -> _Stamp | Non
         data = ref.source.read_bytes()
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as im:
+            with Image.open(io.BytesIO(data), formats=_photo_formats()) as im:
                 im.verify()  # structure and checksums, without decoding pixels
-            with Image.open(io.BytesIO(data)) as im:
+            with Image.open(io.BytesIO(data), formats=_photo_formats()) as im:
                 width, height = im.size
                 upright_swapped = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
                 alpha = im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (im.mode == "P" and "transparency" in im.info)
@@ -193,7 +209,7 @@ def _stamp(ref: ImageRef, cache: ImageCache, problems: Problems) -> _Stamp | Non
     except UnidentifiedImageError:
         bad(
             "不是可识别的图片，或格式不受支持 (not an image / unsupported format)",
-            "请用 JPG、PNG、WebP 或 HEIC；文件可能已损坏或只是改了后缀",
+            "请用 JPG、PNG、WebP、GIF 或 HEIC（BMP、TIFF 等用画图或 WPS 另存为 JPG）；文件也可能已损坏或只是改了后缀",
         )
         return None
     except (OSError, SyntaxError, ValueError) as exc:
@@ -219,7 +235,7 @@ def _encode_source(job: _Job) -> str | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(job.source) as im:
+            with Image.open(job.source, formats=_photo_formats()) as im:
                 largest = max(t[0] for t in job.targets)
                 if im.format == "JPEG":
                     # Decode at 1/2, 1/4 or 1/8 scale when that still covers the largest width.

@@ -97,3 +97,22 @@ def test_a_slug_or_static_file_named_for_a_windows_device_is_a_located_error(sit
     err = capsys.readouterr().err
     assert "content/profiles/张三.md:5: 错误 error [slug]: 网址名“con”是 Windows 保留的设备名" in err and "slug: con-1" in err
     assert "content/static/docs/PRN.pdf: 错误 error: 文件名是 Windows 保留的设备名" in err
+
+
+@pytest.mark.parametrize("fmt", ["EPS", "ICO", "PCX", "TGA", "BMP", "TIFF"])
+def test_a_photo_is_opened_only_as_a_format_we_support(site, capsys, published, fmt):
+    # An EPS named .jpg reached Pillow's Ghostscript loader; on a machine with
+    # Ghostscript it would run on untrusted input.
+    import io
+
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", (64, 48), "#c8102e").save(data, fmt)
+    site.write_bytes("content/profiles/张三/photo.jpg", data.getvalue())
+    site.write("content/profiles/张三/index.md", "---\nname: 张三\ncategory: 道德模范\ndate: 2024-03-05\nphoto: photo.jpg\n---\n")
+    assert site.run("build") == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Ghostscript" not in err
+    assert "content/profiles/张三/index.md:5: 错误 error [photo]: 图片 photo.jpg：不是可识别的图片，或格式不受支持" in err
+    assert _tree(site.out) == published
