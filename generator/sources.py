@@ -56,6 +56,13 @@ def decode(data: bytes, path: Path, problems: Problems) -> str | None:
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         text = data[3:].decode("utf-8", errors="replace")
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16: its mark starts the same
+        try:
+            text = data.decode("utf-32").lstrip("\ufeff")
+        except UnicodeDecodeError:
+            problems.error(path, 0, "", "UTF-32 文件已损坏，无法读取", "请用记事本另存为 UTF-8")
+            return None
+        problems.warn(path, 0, "", "文件是 UTF-32 编码，已自动转换 (file is UTF-32, decoded)", "建议“另存为”UTF-8 编码")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")

@@ -21,8 +21,10 @@ def _profile_page(site) -> str:
         ("utf-16-le", b"\xff\xfe", "\r\n"),
         ("utf-16-be", b"\xfe\xff", "\n"),
         ("gb18030", b"", "\r\n"),
+        ("utf-32-le", b"\xff\xfe\x00\x00", "\r\n"),
+        ("utf-32-be", b"\x00\x00\xfe\xff", "\n"),
     ],
-    ids=["utf8", "utf8-bom", "crlf", "bom-crlf", "utf16-powershell", "utf16-be", "gbk"],
+    ids=["utf8", "utf8-bom", "crlf", "bom-crlf", "utf16-powershell", "utf16-be", "gbk", "utf32", "utf32-be"],
 )
 def test_files_saved_by_any_windows_editor_load_with_every_field(site, capsys, encoding, prefix, newline):
     site.write_bytes("content/profiles/张晓明.md", prefix + PROFILE.replace("\n", newline).encode(encoding))
