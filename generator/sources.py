@@ -307,6 +307,20 @@ def _parse_yaml(text: str, first: int, path: Path, problems: Problems) -> tuple[
         line = first + mark.line if mark else first
         problems.error(path, line, "", _explain_yaml(exc), _yaml_hint(exc))
         return None, {}
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (ESC, BEL … pasted in): on its own line
+        # Found by the character itself: libyaml counts its position in bytes, PyYAML in characters.
+        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line = first + text[:at].count("\n") if at >= 0 else first
+        problems.error(
+            path,
+            line,
+            "",
+            f"这一行有看不见的控制字符 U+{exc.character:04X} (control character)"
+            if isinstance(exc.character, int)
+            else "这一行有无法读取的字符",
+            "删掉这个字符（多半是从别处粘贴来的），或重新输入这一行",
+        )
+        return None, {}
     except yaml.YAMLError as exc:
         problems.error(path, first, "", f"前言区格式错误 (YAML error): {exc}", "检查冒号、引号和缩进")
         return None, {}

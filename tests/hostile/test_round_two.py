@@ -116,3 +116,20 @@ def test_a_photo_is_opened_only_as_a_format_we_support(site, capsys, published, 
     assert "Traceback" not in err and "Ghostscript" not in err
     assert "content/profiles/张三/index.md:5: 错误 error [photo]: 图片 photo.jpg：不是可识别的图片，或格式不受支持" in err
     assert _tree(site.out) == published
+
+
+@pytest.mark.parametrize(
+    "front, line, code",
+    [
+        ("category: 道德\x1b模范\ndate: 2024-03-05\n", 3, "U+001B"),
+        ("category: 道德模范\ndate: 2024-03-05\nsummary: |\n  第一行\n  第二\x07行\n", 7, "U+0007"),
+    ],
+    ids=["esc-in-a-value", "bel-in-a-block-of-text"],
+)
+def test_a_control_character_pasted_into_the_front_matter_is_reported_on_its_line(site, capsys, published, front, line, code):
+    site.write("content/profiles/张三.md", f"---\nname: 张三\n{front}---\n正文。\n")
+    assert site.run("build") == 1
+    err = capsys.readouterr().err
+    assert f"content/profiles/张三.md:{line}: 错误 error: 这一行有看不见的控制字符 {code}" in err
+    assert "\x1b" not in err and "\x07" not in err
+    assert _tree(site.out) == published
