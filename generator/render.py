@@ -234,7 +234,11 @@ def render_pages(plan: PagePlan, site: SiteModel, problems: Problems, memo: Rend
             if error is not None:
                 name, line, message = error
                 problems.error(
-                    f"templates/{name}", line, "", f"模板错误 template error: {message}", "检查自定义模板 templates/ 中的这个文件"
+                    f"templates/{name}",
+                    line,
+                    "",
+                    f"模板错误 template error: {message}（生成 {job.path} 时 while rendering it）",
+                    "检查自定义模板 templates/ 中的这个文件",
                 )
                 continue
             memo.rendered += 1
@@ -275,7 +279,27 @@ def _render_one(env: SiteEnvironment, job: PageJob) -> tuple[bytes, None] | tupl
         text = env.get_template(job.template).render(**job.context)
     except jinja2.TemplateError as exc:
         return b"", (getattr(exc, "name", None) or job.template, getattr(exc, "lineno", 0) or 0, str(exc))
+    except Exception as exc:  # a template's own code failing as it runs: {{ 1 / 0 }}, {{ 'a' + 1 }}
+        where = _template_frame(exc, env)
+        if where is None:
+            raise  # not in a template: our bug, with its traceback
+        return b"", (*where, f"{type(exc).__name__}: {exc}")
     return finish_page(env, job.path, text).encode("utf-8"), None
+
+
+def _template_frame(exc: BaseException, env: SiteEnvironment) -> tuple[str, int] | None:
+    """The template and line an exception was raised at (Jinja points the
+    traceback at templates), the innermost; None when no template is in it."""
+    folders = [Path(folder) for folder in getattr(env.loader, "searchpath", ())]
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        file = Path(tb.tb_frame.f_code.co_filename)
+        for folder in folders:
+            if file.is_relative_to(folder):
+                found = (file.relative_to(folder).as_posix(), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def finish_page(env: SiteEnvironment, path: str, text: str) -> str:

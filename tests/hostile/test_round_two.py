@@ -133,3 +133,23 @@ def test_a_control_character_pasted_into_the_front_matter_is_reported_on_its_lin
     assert f"content/profiles/张三.md:{line}: 错误 error: 这一行有看不见的控制字符 {code}" in err
     assert "\x1b" not in err and "\x07" not in err
     assert _tree(site.out) == published
+
+
+@pytest.mark.parametrize(
+    "expression, said",
+    [("{{ 1 / 0 }}", "ZeroDivisionError"), ("{{ 'a' + 1 }}", "TypeError"), ("{{ 5 | date_cn }}", "AttributeError")],
+    ids=["division-by-zero", "text-plus-number", "filter-given-a-number"],
+)
+def test_a_template_failing_as_it_runs_names_its_file_line_and_page(site, capsys, published, expression, said):
+    from conftest import REPO
+
+    theme = (REPO / "templates/page.html").read_text(encoding="utf-8")
+    assert "{% block content %}\n" in theme
+    site.write("templates/page.html", theme.replace("{% block content %}\n", f"{{% block content %}}\n<p>{expression}</p>\n", 1))
+    site.write("content/pages/about.md", "---\ntitle: 关于我们\n---\n正文。\n")
+    line = theme.splitlines().index("{% block content %}") + 2
+    assert site.run("build") == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"templates/page.html:{line}: 错误 error: 模板错误 template error: {said}" in err and "生成 about/index.html 时" in err
+    assert _tree(site.out) == published
