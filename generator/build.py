@@ -36,7 +36,7 @@ from .placeholders import check_settings
 from .problems import BuildFailed, Problem, Problems
 from .publish import Release, ReleaseRecord, build_id_of, overlay_for
 from .quick import build_time
-from .render import PageEntry, PagePlan, Theme, plan_pages, render_pages, template_stamps
+from .render import PageEntry, PagePlan, Theme, plan_pages, render_pages, template_problem, template_stamps
 from .search import BUNDLE, RECENT, IndexState, IndexWork, carry_index, index_release, set_aside_index
 from .site import SiteModel, build_site_model
 from .slugs import WINDOWS_RESERVED
@@ -393,7 +393,22 @@ class _ReleaseWriter:
 
     def write_kiosks(self) -> None:
         self.plan.qr_codes.asked.clear()
-        for kiosk in render_kiosks(self.site, self.image_plan, self.plan.env):
+        try:
+            screens = render_kiosks(self.site, self.image_plan, self.plan.env)
+        except Exception as exc:
+            found = template_problem(exc, self.plan.env, "kiosk/screen.html")
+            if found is None:
+                raise
+            name, line, message = found
+            self.problems.error(
+                f"templates/{name}",
+                line,
+                "",
+                f"模板错误 template error: {message}（生成电子屏页面时 while rendering the kiosk screens）",
+                "检查自定义模板 templates/ 中的这个文件",
+            )
+            return
+        for kiosk in screens:
             self.pages.append(kiosk.path)
             self.release.write(kiosk.path, kiosk.data, "templates")
         self.kiosk_codes = {target: self.plan.qr_codes.codes[target] for target in self.plan.qr_codes.asked}

@@ -277,14 +277,22 @@ def render_page(env: SiteEnvironment, job: PageJob) -> bytes | None:
 def _render_one(env: SiteEnvironment, job: PageJob) -> tuple[bytes, None] | tuple[bytes, tuple[str, int, str]]:
     try:
         text = env.get_template(job.template).render(**job.context)
-    except jinja2.TemplateError as exc:
-        return b"", (getattr(exc, "name", None) or job.template, getattr(exc, "lineno", 0) or 0, str(exc))
-    except Exception as exc:  # a template's own code failing as it runs: {{ 1 / 0 }}, {{ 'a' + 1 }}
-        where = _template_frame(exc, env)
-        if where is None:
+    except Exception as exc:
+        found = template_problem(exc, env, job.template)
+        if found is None:
             raise  # not in a template: our bug, with its traceback
-        return b"", (*where, f"{type(exc).__name__}: {exc}")
+        return b"", found
     return finish_page(env, job.path, text).encode("utf-8"), None
+
+
+def template_problem(exc: Exception, env: SiteEnvironment, template: str) -> tuple[str, int, str] | None:
+    """(template, line, what went wrong) for an error in a template: one Jinja
+    reports (syntax, a missing template or variable), or a template's own code
+    failing as it runs ({{ 1 / 0 }}, {{ 'a' + 1 }}); None for any other error."""
+    if isinstance(exc, jinja2.TemplateError):
+        return (getattr(exc, "name", None) or template, getattr(exc, "lineno", 0) or 0, str(exc))
+    where = _template_frame(exc, env)
+    return None if where is None else (*where, f"{type(exc).__name__}: {exc}")
 
 
 def _template_frame(exc: BaseException, env: SiteEnvironment) -> tuple[str, int] | None:

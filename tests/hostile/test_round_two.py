@@ -153,3 +153,18 @@ def test_a_template_failing_as_it_runs_names_its_file_line_and_page(site, capsys
     assert "Traceback" not in err
     assert f"templates/page.html:{line}: 错误 error: 模板错误 template error: {said}" in err and "生成 about/index.html 时" in err
     assert _tree(site.out) == published
+
+
+def test_a_kiosk_template_failing_as_it_runs_is_a_located_error(site, capsys, published):
+    from conftest import REPO
+
+    theme = (REPO / "templates/kiosk/screen.html").read_text(encoding="utf-8")
+    marker = theme[theme.index("<body") :].split("\n", 1)[0] + "\n"
+    site.write("templates/kiosk/screen.html", theme.replace(marker, marker + "{{ 1 / 0 }}\n", 1))
+    site.write("site.toml", 'title = "测试文明网"\n\n[[kiosk]]\nname = "hall"\nshow = ["slogans"]\n')
+    line = theme[: theme.index(marker)].count("\n") + 2
+    assert site.run("build") == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"templates/kiosk/screen.html:{line}: 错误 error: 模板错误 template error: ZeroDivisionError" in err and "电子屏" in err
+    assert _tree(site.out) == published
