@@ -30,6 +30,7 @@ from .fingerprint import digest, file_id, stamp
 from .images import ImageCache, PublishedImage, plan_images, publish_images, terminal_progress
 from .inputs import Scan, scan_inputs
 from .kiosk import render_kiosks, slogans_ahead_shown
+from .layover import finish_interrupted
 from .load import Content, load_content
 from .models import ImageRef
 from .placeholders import check_settings
@@ -224,6 +225,8 @@ def _output_locked(config: Config, problems: Problems, on_wait: Callable[[], Non
     is a problem the user can act on, not a traceback."""
     try:
         with OutputLock(config.output_dir, config.cache_dir, on_wait=on_wait):
+            # A build killed while laying its release over output/ left a mixed site: finish it first.
+            finish_interrupted(config.output_dir, config.cache_dir)
             yield
     except BuildLocked:
         problems.error(

@@ -41,14 +41,11 @@ still changes nothing; the spare stays as it was, for the next whole release.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import hashlib
 import json
 import os
 import shutil
 import stat
-import sys
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -56,11 +53,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .fingerprint import FileId, file_id
+from .layover import JOURNAL, Journal, clear_way, exchange
 from .problems import Problems
 from .workdir import SPARE, delete, leftovers, spare_path, work_folder
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
 
 
 @dataclass(frozen=True)
@@ -167,7 +162,7 @@ class Release:
         if make and path.parent not in self._made_dirs:
             if self.reused:
                 if not os.path.isdir(path.parent):
-                    _clear_way(self.dir, path)  # a file stands where a folder goes now
+                    clear_way(self.dir, path)  # a file stands where a folder goes now
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(path.parent)
@@ -299,7 +294,7 @@ class Release:
             self._lay_over(out, whole)
         elif out.exists():
             self._open()
-            if not _exchange(self.dir, out):
+            if not exchange(self.dir, out):
                 old = self._fresh(self.dir.parent, "old")
                 os.replace(out, old)
                 os.replace(self.dir, out)
@@ -330,7 +325,9 @@ class Release:
     def _lay_over(self, out: Path, whole: tuple[str, ...]) -> None:
         """Move every file written into output/ (the `whole` folders swapped in
         next, build.json last, as in a whole release), then delete the files
-        the last build made that this one did not."""
+        the last build made that this one did not. The steps are written to a
+        journal first: a build killed halfway leaves it, and the next build
+        finishes them before anything else (`finish_interrupted`)."""
         root = str(self.dir)
         written: list[str] = []
         for folder, dirs, files in os.walk(root):
@@ -339,40 +336,17 @@ class Release:
             written.extend(f"{prefix}/{name}".lstrip("/") for name in files)
         # A file beside a whole folder (the list of search indexes) follows that folder.
         late = {rel for rel in written if rel == "build.json" or any(w.startswith(f"{os.path.dirname(rel)}/") for w in whole)}
-        for rel in written:
-            if rel not in late:
-                self._move_in(out, rel)
-        for name in whole:
-            fresh = self.dir / name
-            if not fresh.is_dir():
-                continue
-            target = out / name
-            if target.is_dir() and not target.is_symlink():
-                # Swapped in one step where the system can; the old folder
-                # stays in the release folder, deleted with it.
-                if not _exchange(fresh, target):
-                    os.replace(target, self.dir / f".{name.replace('/', '-')}-old")
-                    os.replace(fresh, target)
-            else:
-                _clear_way(out, target)
-                os.replace(fresh, target)
-        for rel in sorted(late, key=lambda rel: rel == "build.json"):
-            self._move_in(out, rel)
-        gone = {rel for rel in self.over or () if rel.lower() not in self.owners}
-        for rel in sorted(gone, reverse=True):
-            path = out / rel
-            if path.is_file() or path.is_symlink():
-                path.unlink()
-            for parent in path.parents:
-                if parent == out or not parent.is_dir() or any(parent.iterdir()):
-                    break
-                parent.rmdir()
+        journal = Journal(
+            self.work / JOURNAL,
+            release=str(self.dir),
+            files=[rel for rel in written if rel not in late],
+            folders=[name for name in whole if (self.dir / name).is_dir()],
+            late=sorted(late, key=lambda rel: rel == "build.json"),
+            gone=sorted((rel for rel in self.over or () if rel.lower() not in self.owners), reverse=True),
+        )
+        journal.save()
+        journal.apply(out)
         self._remove_later(self.dir)
-
-    def _move_in(self, out: Path, rel: str) -> None:
-        target = out / rel
-        _clear_way(out, target)
-        os.replace(self.dir / rel, target)
 
     def _remove_later(self, folder: Path) -> None:
         """Renamed away at once (a leftover if the build is killed), deleted in
@@ -402,18 +376,6 @@ class Release:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _clear_way(out: Path, target: Path) -> None:
-    """Make room for a file at `target`: a folder where the file goes, or a
-    file where one of its folders goes (a static file became a folder), is removed."""
-    for parent in reversed(target.relative_to(out).parents):
-        folder = out / parent
-        if folder.is_file() or folder.is_symlink():
-            folder.unlink()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_dir() and not target.is_symlink():
-        shutil.rmtree(target)
-
-
 def link_or_copy(source: str | Path, target: str | Path) -> None:
     """Hard links make publishing cheap (unchanged bytes are shared, not
     copied); a copy where links are not possible (another drive, FAT)."""
@@ -426,20 +388,6 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
 def content_hash(data: bytes) -> str:
     """The hash a release records for a file's bytes (the release id, serve's changed pages)."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two folders (Linux renameat2); False where unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
 
 
 def build_id_of(folder: Path) -> str | None:

@@ -168,3 +168,75 @@ def test_a_kiosk_template_failing_as_it_runs_is_a_located_error(site, capsys, pu
     assert "Traceback" not in err
     assert f"templates/kiosk/screen.html:{line}: 错误 error: 模板错误 template error: ZeroDivisionError" in err and "电子屏" in err
     assert _tree(site.out) == published
+
+
+_KILLED_MID_LAY_OVER = """
+import os, signal, sys
+from generator import layover, publish
+publish.OVERLAY_SHARE = 1.0  # lay the release over output/, as a small edit of a big site does
+real, moved = layover._move_if_there, []
+def dying(release, out, rel):
+    if len(moved) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)  # killed with two files moved in and the rest, build.json last, not
+    moved.append(rel)
+    real(release, out, rel)
+layover._move_if_there = dying
+from generator.cli import main
+sys.exit(main(["build", "--site", sys.argv[1]]))
+"""
+
+
+def test_a_build_killed_while_laying_its_release_over_the_output_is_finished_before_anything_else(make_site, monkeypatch):
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    from generator.layover import finish_interrupted
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795838400")
+    live, clean = make_site("live"), make_site("clean")
+    people = ("王秀兰", "张晓明", "李强", "赵敏", "刘洋", "陈静")
+    for site in (live, clean):
+        for i, name in enumerate(people):
+            site.write(
+                f"content/profiles/{name}.md", f"---\nname: {name}\ncategory: 道德模范\ndate: 2024-03-0{i + 1}\n---\n坚守一线{i + 1}年。\n"
+            )
+    assert live.run("build") == 0
+    old_id = json.loads((live.out / "build.json").read_text(encoding="utf-8"))["build_id"]
+    for site in (live, clean):  # the edit: one profile's text, one profile gone
+        site.write("content/profiles/王秀兰.md", "---\nname: 王秀兰\ncategory: 道德模范\ndate: 2024-03-01\n---\n坚守一线三十年。\n")
+        (site.root / "content/profiles/赵敏.md").unlink()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    killed = subprocess.run([sys.executable, "-c", _KILLED_MID_LAY_OVER, str(live.root)], env=env, capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    # Killed halfway: build.json is still the old release's, some files already the new one's.
+    assert json.loads((live.out / "build.json").read_text(encoding="utf-8"))["build_id"] == old_id
+    assert clean.run("build") == 0
+
+    def tree(folder):
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and "pagefind" not in p.relative_to(folder).parts
+        }
+
+    journal = live.root / ".bangyang-cache" / "releases"
+    assert tree(live.out) != tree(clean.out)  # a mixed site
+    assert [p.name for p in journal.rglob("journal.json")] == ["journal.json"]
+    assert finish_interrupted(live.out, live.root / ".bangyang-cache")
+    assert tree(live.out) == tree(clean.out)  # the killed build's release, whole
+    assert not finish_interrupted(live.out, live.root / ".bangyang-cache")  # done once
+    assert live.run("build") == 0 and tree(live.out) == tree(clean.out)
+    # Killed again on the next edit: the next build finishes it first (its journal is gone after).
+    for site in (live, clean):
+        site.write("content/profiles/李强.md", "---\nname: 李强\ncategory: 道德模范\ndate: 2024-03-03\n---\n修好了进山的路。\n")
+    killed = subprocess.run([sys.executable, "-c", _KILLED_MID_LAY_OVER, str(live.root)], env=env, capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert list(journal.rglob("journal.json"))
+    assert live.run("build") == 0 and clean.run("build") == 0
+    assert not list(journal.rglob("journal.json"))
+    assert tree(live.out) == tree(clean.out)
