@@ -93,15 +93,19 @@ class BuildResult:
 
 
 def check_site(
-    config: Config, problems: Problems, state: BuildState | None = None, scan: Scan | None = None
+    config: Config, problems: Problems, state: BuildState | None = None, scan: Scan | None = None, timed: Timings | None = None
 ) -> tuple[SiteModel | None, Content | None]:
     """Everything before the gate: read, validate, relate. Writes nothing.
-    `scan`: the input files as a walk just found them (inputs.py), else walked now."""
-    now = build_time().astimezone(config.tz)
+    `scan`: the input files as a walk just found them (inputs.py), else walked
+    now; `timed`: where a build keeps the time of each stage."""
+    timed = timed or Timings()
     scan = scan or scan_inputs(config)
-    content = load_content(config, now, problems, scan, state.load if state is not None else None)
-    site = build_site_model(config, content, now, problems, state.site.slugs if state is not None else None)
-    check_the_rest(config, scan, problems)
+    with timed("读取 load"):
+        now = build_time().astimezone(config.tz)
+        content = load_content(config, now, problems, scan, state.load if state is not None else None)
+    with timed("关联 site model"):
+        site = build_site_model(config, content, now, problems, state.site.slugs if state is not None else None)
+        check_the_rest(config, scan, problems)
     return site, content
 
 
@@ -155,12 +159,7 @@ def build(config: Config, problems: Problems, state: BuildState | None = None, o
             state = load_cache(saved_at, freeze=True)
     try:
         state.reset_counts()
-        with timed("读取 load"):
-            now = build_time().astimezone(config.tz)
-            content = load_content(config, now, problems, scan, state.load)
-        with timed("关联 site model"):
-            site = build_site_model(config, content, now, problems, state.site.slugs)
-            check_the_rest(config, scan, problems)
+        site, _ = check_site(config, problems, state, scan, timed)
         with timed("图片计划 image plan"):
             image_cache = ImageCache(config.cache_dir)
             image_plan = plan_images(site_images(site), problems, image_cache, config.image_widths, config.avif)

@@ -29,7 +29,7 @@ from .inputs import Listing, Scan, is_ignored
 from .markup import MarkdownRenderer
 from .models import Activity, Doc, Page, Profile, Slogan
 from .placeholders import check_scaffold_text
-from .problems import Problem, Problems
+from .problems import Problem, Problems, has_control
 from .schema import ALL_KEYS, FOLDERS, KINDS
 from .sources import read_source
 from .validate import Validator
@@ -178,7 +178,7 @@ def _walk(folder: Path, problems: Problems, content_dir: Path, folders: Mapping[
         current = pending.pop()
         for name, kind in folders.get(current, ()):
             path = os.path.join(current, name)
-            if kind == "l" or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+            if kind == "l" or has_control(name):
                 if _safe_source(Path(path), content_dir, problems):
                     entries.append((path, os.path.isfile(path)))
             elif kind == "d":
@@ -192,7 +192,7 @@ def _walk(folder: Path, problems: Problems, content_dir: Path, folders: Mapping[
 def _safe_source(path: Path, content_dir: Path, problems: Problems) -> bool:
     """No file outside content/ is ever read: symlinks out, loops and names with
     control characters are reported and skipped."""
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in path.name):
+    if has_control(path.name):
         problems.error(repr(path.name), 0, "", "文件名里有控制字符 (control character in a file name)", "把文件改成普通的名字")
         return False
     if not path.is_symlink():

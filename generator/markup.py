@@ -23,7 +23,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .models import ImageRef
-from .problems import Problems
+from .problems import Problems, has_control
 from .sanitize import IMAGE_SCHEME, LINK_SCHEME, clean_body_html, scan_unsafe
 
 # Python-Markdown is quadratic or deeply recursive on some inputs (`[` × 20000
@@ -72,7 +72,7 @@ class _LocalRefs(Treeprocessor):
                 continue
             if not parts.path.lower().endswith((".md", ".markdown")):
                 continue
-            if _has_control(unquote(parts.path)):
+            if has_control(unquote(parts.path)):
                 ctx["problems"].error(
                     ctx["path"],
                     line,
@@ -94,11 +94,6 @@ class _LocalRefs(Treeprocessor):
                 continue
             a.set("href", LINK_SCHEME + target.as_posix() + (f"#{parts.fragment}" if parts.fragment else ""))
             ctx["links"].append((target, unquote(parts.fragment), line))
-
-
-def _has_control(path: str) -> bool:
-    """A NUL or another control character: no file has one, and the system refuses to look one up."""
-    return any(ord(ch) < 32 or ord(ch) == 127 for ch in path)
 
 
 def _line_of(text: str, needle: str, body_line: int) -> int:
@@ -197,7 +192,7 @@ class MarkdownRenderer:
 
     def resolve_image(self, doc: Path, src: str, alt: str, field: str, line: int, problems: Problems) -> ImageRef | None:
         """A path written in a document → an ImageRef inside content/, or a problem."""
-        if _has_control(src):
+        if has_control(src):
             problems.error(
                 doc, line, field, f"图片路径“{src}”里有控制字符 (control character in a path)", "只写图片的文件名，例如 photo.jpg"
             )

@@ -39,6 +39,12 @@ class Problem:
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
+def has_control(text: str) -> bool:
+    """A control character (tab included) in a name: no file should have one,
+    and the system refuses to look up a path with a NUL."""
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+
+
 def visible(text: str) -> str:
     """`text` with every control character written out as \\xNN."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

@@ -36,7 +36,7 @@ RESERVED = frozenset(
         "api",
         "assets",
         "media",
-        "pagefind",
+        urls.SEARCH_INDEX,
         "feed.xml",
         "sitemap.xml",
         "robots.txt",

@@ -29,7 +29,7 @@ API_ACTIVITIES = "api/activities.json"
 API_SLOGANS = "api/slogans.json"
 BUILD_INFO = "build.json"  # written last: kiosks poll it to know a release is whole
 SEARCH_INDEX = "pagefind"  # the search index's folder (search.py)
-SEARCH_ENTRIES = ("pagefind/pagefind.js", "pagefind/shards.json")  # the files a search page opens first
+SEARCH_ENTRIES = (f"{SEARCH_INDEX}/pagefind.js", f"{SEARCH_INDEX}/shards.json")  # the files a search page opens first
 
 
 def profile(slug: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Site, output_tree
+from PIL import Image
 
 from generator.search import ZWSP
 
@@ -214,7 +215,8 @@ def test_a_kiosk_screen_carries_a_slogan_ahead_marked_with_its_day_and_drops_one
     assert (ahead["from"], ahead["until"]) == ("2026-11-29T00:00:00+08:00", "2026-12-06T00:00:00+08:00")
     assert ahead["text"] == AHEAD[0]
     background = ahead["image"]["src"]
-    assert (window_site.out / "kiosk/hall" / background).resolve().is_file()  # its picture, for the screen alone
+    with Image.open((window_site.out / "kiosk/hall" / background).resolve()) as picture:  # its picture, for the screen alone
+        assert picture.format in ("JPEG", "PNG") and picture.width == ahead["image"]["width"]
     assert list(slides("reading")) == ["slogan:yue-du"]  # a screen not showing its theme does not carry it
 
 

@@ -86,7 +86,7 @@ def test_names_windows_keeps_for_devices_get_safe_addresses(site, capsys):
     assert site.run("build") == 0, capsys.readouterr().err
     folders = {p.name for p in (site.out / "profiles").iterdir() if p.is_dir()}
     assert {"con-1", "aux-1", "nul-1", "com1-1"} <= folders and not {"con", "aux", "nul", "com1"} & folders
-    assert (site.out / "tags/con-1/index.html").is_file() and not (site.out / "tags/con").exists()
+    assert "CON先生" in (site.out / "tags/con-1/index.html").read_text(encoding="utf-8") and not (site.out / "tags/con").exists()
     assert "CON先生" in (site.out / "profiles/con-1/index.html").read_text(encoding="utf-8")
 
 
